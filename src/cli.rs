@@ -1,0 +1,196 @@
+//! The command line: clap definitions for `cargo kafka-lint` and `cargo-kafka-lint`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgMatches, Args, Command, FromArgMatches, Parser, ValueEnum};
+
+use cargo_kafka_lint::{Level, Rule, RuleLevels, suggest};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no error-level findings
+  1  error-level findings
+  2  usage, configuration or I/O error (findings are still printed)
+
+Rules: -A/-W/-D take a rule id; later flags override earlier ones. `-D warnings` turns every
+warning into an error, `-A warnings` hides warnings.";
+
+/// Lint Kafka consumer timeouts in .env files of a Cargo workspace or folder.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-kafka-lint", bin_name = "cargo kafka-lint", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) args: LintArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Files or folders to lint (default: the whole workspace, or the current folder outside
+    /// a Cargo project)
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Path to Cargo.toml of the workspace to lint
+    #[arg(long, value_name = "PATH")]
+    pub(crate) manifest_path: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+
+    /// Coloring of human output [default: CARGO_TERM_COLOR, else auto; NO_COLOR disables auto]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub(crate) color: Option<Color>,
+
+    /// Do not report findings of RULE
+    #[arg(short = 'A', long = "allow", value_name = "RULE", value_parser = rule_names())]
+    pub(crate) allow: Vec<String>,
+
+    /// Report findings of RULE as warnings
+    #[arg(short = 'W', long = "warn", value_name = "RULE", value_parser = rule_names())]
+    pub(crate) warn: Vec<String>,
+
+    /// Report findings of RULE as errors (`-D warnings`: every warning)
+    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = rule_names())]
+    pub(crate) deny: Vec<String>,
+
+    /// Print findings only, without the summary line
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Also say what was skipped and why
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Graphical reports on stderr
+    Human,
+    /// One JSON document on stdout
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A rule id or the `warnings` group; anything else is a usage error with a suggestion.
+fn rule_names() -> fn(&str) -> Result<String, String> {
+    |name| {
+        let names = || Rule::ALL.iter().map(|r| r.id()).chain(["warnings"]);
+        if names().any(|n| n == name) {
+            return Ok(name.to_owned());
+        }
+        let hint = match suggest::closest(name, names()) {
+            Some(close) => format!("did you mean `{close}`? "),
+            None => String::new(),
+        };
+        Err(format!(
+            "unknown rule `{name}`; {hint}rules: {}",
+            names().collect::<Vec<_>>().join(", ")
+        ))
+    }
+}
+
+/// Drops the `kafka-lint` that cargo passes when run as `cargo kafka-lint`.
+pub(crate) fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "kafka-lint") {
+        args.remove(1);
+    }
+    args
+}
+
+pub(crate) fn command() -> Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Parses arguments; clap's error carries its own exit code (2 for usage, 0 for `--help`).
+pub(crate) fn parse(args: Vec<OsString>) -> Result<(Cli, RuleLevels), clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    Ok((cli, levels(&matches)))
+}
+
+/// Applies `-A/-W/-D` in command-line order, so that later flags win as in rustc.
+fn levels(matches: &ArgMatches) -> RuleLevels {
+    let mut flags: Vec<(usize, Level, &String)> = Vec::new();
+    for (id, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+    ] {
+        if let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        {
+            flags.extend(indices.zip(values).map(|(i, v)| (i, level, v)));
+        }
+    }
+    flags.sort_by_key(|(i, _, _)| *i);
+    let mut levels = RuleLevels::default();
+    for (_, level, name) in flags {
+        match Rule::from_id(name) {
+            Some(rule) => levels.set(rule, level),
+            None => levels.set_warnings(level),
+        }
+    }
+    levels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cargo_kafka_lint::diagnostic::Severity;
+
+    fn parse_str(args: &[&str]) -> Result<(Cli, RuleLevels), clap::Error> {
+        parse(normalize_args(args.iter().map(OsString::from)))
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn both_invocation_forms() {
+        let (a, _) = parse_str(&["cargo-kafka-lint", "kafka-lint", "x"]).unwrap();
+        let (b, _) = parse_str(&["cargo-kafka-lint", "x"]).unwrap();
+        assert_eq!(a.args.paths, b.args.paths);
+    }
+
+    #[test]
+    fn later_level_flags_win() {
+        let (_, levels) = parse_str(&[
+            "k",
+            "-A",
+            "slow-test-teardown",
+            "--warn",
+            "slow-test-teardown",
+            "-D",
+            "warnings",
+        ])
+        .unwrap();
+        assert_eq!(
+            levels.severity(Rule::SlowTestTeardown),
+            Some(Severity::Error)
+        );
+        let (_, levels) =
+            parse_str(&["k", "-D", "slow-test-teardown", "-A", "slow-test-teardown"]).unwrap();
+        assert_eq!(levels.severity(Rule::SlowTestTeardown), None);
+    }
+
+    #[test]
+    fn unknown_rules_are_usage_errors() {
+        let err = parse_str(&["k", "-A", "request-not-below-sesion"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains("request-not-below-session"),
+            "{err}"
+        );
+    }
+}

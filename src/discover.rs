@@ -1,0 +1,84 @@
+//! The walk: which files of the linted root are env files.
+//!
+//! Never follows symbolic links (a link may point outside the root or into a loop), and never
+//! descends into version-control metadata, `node_modules`, Cargo target directories (any folder
+//! with a `CACHEDIR.TAG`, which cargo writes) or Python virtual environments (a folder with
+//! `pyvenv.cfg` or `conda-meta`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::{DirEntry, WalkDir};
+
+use crate::env::is_env_file_name;
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Env files to lint, deduplicated and sorted.
+    pub env_files: BTreeSet<PathBuf>,
+    /// Paths that could not be listed, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Paths left out on purpose, with the reason (for verbose output).
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
+
+/// Walks each of `paths` (files or folders; all must exist).
+pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>) -> Discovered {
+    let mut found = Discovered::default();
+    for path in paths {
+        let walker = WalkDir::new(path).follow_links(false).sort_by_file_name();
+        for entry in walker
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !skip_dir(e, target_dir))
+        {
+            match entry {
+                Ok(entry) => visit(&entry, &mut found),
+                Err(err) => {
+                    let path = err.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                    let reason = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), ToString::to_string);
+                    found.unreadable.push((path, reason));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn visit(entry: &DirEntry, found: &mut Discovered) {
+    let name = entry.file_name().to_string_lossy();
+    if !is_env_file_name(&name) {
+        return;
+    }
+    let file_type = entry.file_type();
+    if file_type.is_symlink() {
+        found.skipped.push((
+            entry.path().to_path_buf(),
+            "skipped: symbolic links are not followed".into(),
+        ));
+    } else if file_type.is_file() {
+        found.env_files.insert(entry.path().to_path_buf());
+    } else if !file_type.is_dir() {
+        found.skipped.push((
+            entry.path().to_path_buf(),
+            "skipped: not a regular file".into(),
+        ));
+    }
+}
+
+fn skip_dir(entry: &DirEntry, target_dir: Option<&Path>) -> bool {
+    if !entry.file_type().is_dir() {
+        return false;
+    }
+    let path = entry.path();
+    let name = entry.file_name().to_string_lossy();
+    SKIPPED_DIRS.contains(&name.as_ref())
+        || target_dir.is_some_and(|t| t == path)
+        || path.join("CACHEDIR.TAG").is_file()
+        || path.join("pyvenv.cfg").is_file()
+        || path.join("conda-meta").is_dir()
+}

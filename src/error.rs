@@ -1,0 +1,27 @@
+//! Errors that stop a run before any file is linted (exit code 2). Problems with single files
+//! are diagnostics instead, and the run goes on.
+
+use std::path::PathBuf;
+
+/// A usage, configuration or workspace error.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error("the path `{}` does not exist", .0.display())]
+    #[diagnostic(
+        code(usage),
+        help("paths are files or folders to lint, relative to the current folder")
+    )]
+    PathNotFound(PathBuf),
+
+    #[error("the manifest `{}` does not exist", .0.display())]
+    #[diagnostic(code(usage), help("--manifest-path takes the path of a Cargo.toml"))]
+    ManifestNotFound(PathBuf),
+
+    #[error("`cargo metadata` failed for `{}`", manifest.display())]
+    #[diagnostic(code(workspace), help("cargo said:\n{message}"))]
+    CargoMetadata { manifest: PathBuf, message: String },
+
+    #[error("cannot read the current folder: {0}")]
+    #[diagnostic(code(io))]
+    CurrentDir(#[source] std::io::Error),
+}

@@ -1,0 +1,138 @@
+//! cargo-kafka-lint: static checks of Kafka client timeout configuration.
+//!
+//! The pipeline, one way: locate the workspace → discover files → parse them into one [`Model`]
+//! of spanned facts → run the rules → a [`Report`] that renderers turn into text. Nothing here
+//! prints; `main` alone writes output and chooses the exit code.
+
+pub mod diagnostic;
+pub mod discover;
+pub mod env;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod setting;
+pub mod source;
+pub mod suggest;
+pub mod timeout;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+
+pub use error::Error;
+pub use model::Model;
+pub use report::Report;
+pub use rules::{Level, Rule, RuleLevels};
+
+use model::{Note, Unreadable};
+use source::{FileKind, SourceFile};
+pub use workspace::Workspace;
+
+/// What to lint and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The folder relative paths are resolved against.
+    pub cwd: PathBuf,
+    pub manifest_path: Option<PathBuf>,
+    /// Files or folders to restrict linting to; empty means the whole root.
+    pub paths: Vec<PathBuf>,
+    pub levels: RuleLevels,
+}
+
+/// Lints according to `options`.
+pub fn lint(options: &Options) -> Result<Report, Error> {
+    let paths: Vec<PathBuf> = options.paths.iter().map(|p| options.cwd.join(p)).collect();
+    if let Some(missing) = paths
+        .iter()
+        .zip(&options.paths)
+        .find(|(p, _)| std::fs::symlink_metadata(p).is_err())
+    {
+        return Err(Error::PathNotFound(missing.1.clone()));
+    }
+    let ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
+    Ok(lint_workspace(&ws, &paths, &options.levels))
+}
+
+/// Lints `paths` (absolute; empty means the whole root) of a located workspace.
+pub fn lint_workspace(ws: &Workspace, paths: &[PathBuf], levels: &RuleLevels) -> Report {
+    let roots = if paths.is_empty() {
+        std::slice::from_ref(&ws.root)
+    } else {
+        paths
+    };
+    let found = discover::discover(roots, ws.target_dir.as_deref());
+    let model = build_model(&ws.root, found);
+    let diagnostics = rules::run(&model, levels);
+    Report::new(model, diagnostics)
+}
+
+/// Reads and parses every discovered file.
+fn build_model(root: &Path, found: discover::Discovered) -> Model {
+    let mut model = Model::default();
+    for (path, reason) in found.skipped {
+        model.notes.push(Note {
+            path: display_name(root, &path),
+            message: reason,
+        });
+    }
+    for (path, reason) in found.unreadable {
+        let file = model.files.add(SourceFile::new(
+            display_name(root, &path),
+            path,
+            FileKind::Env,
+            String::new(),
+        ));
+        model.unreadable.push(Unreadable { file, reason });
+    }
+    for path in found.env_files {
+        let name = display_name(root, &path);
+        let text = match read_text(&path) {
+            Ok(text) => text,
+            Err(reason) => {
+                let file =
+                    model
+                        .files
+                        .add(SourceFile::new(name, path, FileKind::Env, String::new()));
+                model.unreadable.push(Unreadable { file, reason });
+                continue;
+            }
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = model
+            .files
+            .add(SourceFile::new(name, path, FileKind::Env, text));
+        let source = model.files.get(file);
+        let (env, note) = env::analyze(file, &file_name, &source.name, &source.text);
+        model.env_files.push(env);
+        model.notes.extend(note);
+    }
+    model
+}
+
+/// Reads a file as UTF-8 text, or says why it cannot.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The path relative to the root with `/` separators; paths outside the root stay as they are.
+pub fn display_name(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}

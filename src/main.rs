@@ -1,0 +1,104 @@
+//! `cargo kafka-lint`: parses the command line, runs the library, writes the output and chooses
+//! the exit code. The only place that prints.
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use cargo_kafka_lint::report::{human, json};
+use cargo_kafka_lint::{Options, lint};
+
+use cli::{Color, Format};
+
+fn main() -> ExitCode {
+    let (cli, levels) = match cli::parse(cli::normalize_args(std::env::args_os())) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let args = cli.args;
+    let color = use_color(args.color);
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(err) => return fail(&cargo_kafka_lint::Error::CurrentDir(err), color),
+    };
+    let options = Options {
+        cwd,
+        manifest_path: args.manifest_path,
+        paths: args.paths,
+        levels,
+    };
+    let report = match lint(&options) {
+        Ok(report) => report,
+        Err(err) => return fail(&err, color),
+    };
+    let written = match args.format {
+        Format::Human => {
+            let style = human::Style {
+                color,
+                width: terminal_width(),
+                summary: !args.quiet,
+                notes: args.verbose,
+            };
+            write_all(&mut io::stderr().lock(), &human::render(&report, style))
+        }
+        Format::Json => write_all(&mut io::stdout().lock(), &json::render(&report)),
+    };
+    if let Err(err) = written {
+        if err.kind() != io::ErrorKind::BrokenPipe {
+            return fail(&IoError(err), color);
+        }
+    }
+    ExitCode::from(report.exit_code())
+}
+
+fn write_all(out: &mut impl Write, text: &str) -> io::Result<()> {
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Renders an error that stops the run, and exits with 2.
+fn fail(err: &dyn miette::Diagnostic, color: bool) -> ExitCode {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(terminal_width())
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, err).is_err() {
+        out = format!("error: {err}\n");
+    }
+    let _ = write_all(&mut io::stderr().lock(), &out);
+    ExitCode::from(2)
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write the output: {0}")]
+#[diagnostic(code(io))]
+struct IoError(io::Error);
+
+/// `--color`, else `CARGO_TERM_COLOR`, else auto: colors on a terminal unless `NO_COLOR` is set.
+fn use_color(flag: Option<Color>) -> bool {
+    let choice = flag.or_else(|| match std::env::var("CARGO_TERM_COLOR").ok()?.as_str() {
+        "always" => Some(Color::Always),
+        "never" => Some(Color::Never),
+        _ => None,
+    });
+    match choice {
+        Some(Color::Always) => true,
+        Some(Color::Never) => false,
+        Some(Color::Auto) | None => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    terminal_size::terminal_size_of(io::stderr()).map_or(100, |(w, _)| usize::from(w.0).max(60))
+}

@@ -1,0 +1,105 @@
+//! The facts rules read: every file of the run and, per env file, its entries, its parse errors
+//! and its Kafka client groups with each setting's value and span.
+//!
+//! The model is built once from parsed files; rules only read it and never touch the disk.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::env::parser::{Entry, LineError};
+use crate::setting::Setting;
+use crate::source::{FileId, Files};
+use crate::timeout::TimeoutValue;
+
+/// Everything a run knows.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub files: Files,
+    pub env_files: Vec<EnvFile>,
+    /// Files that could not be read, with the reason.
+    pub unreadable: Vec<Unreadable>,
+    /// Things left out on purpose, for verbose output.
+    pub notes: Vec<Note>,
+}
+
+/// A file that exists but could not be read as UTF-8 text.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub file: FileId,
+    pub reason: String,
+}
+
+/// Something the run chose not to lint, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// One parsed env file.
+#[derive(Debug)]
+pub struct EnvFile {
+    pub file: FileId,
+    /// A dot- or underscore-separated part of the name is `test` or `testing`.
+    pub is_test: bool,
+    /// Every entry dotenvy yields, in file order (duplicates included).
+    pub entries: Vec<Entry>,
+    /// Lines dotenvy rejects, in file order.
+    pub errors: Vec<LineError>,
+    /// Kafka clients configured by the file, one per key prefix, in order of first appearance.
+    /// Empty for a file that configures a broker.
+    pub groups: Vec<EnvGroup>,
+}
+
+/// The Kafka keys of one prefix in one env file: one client's configuration.
+#[derive(Debug)]
+pub struct EnvGroup {
+    /// `ORDERS_` for `ORDERS_KAFKA_*`, empty for plain `KAFKA_*`.
+    pub prefix: String,
+    /// Index (into `entries`) of the first Kafka key of this prefix.
+    pub first_key: usize,
+    /// Each timeout setting the group defines, at its first definition (the one
+    /// `dotenvy::dotenv()` keeps).
+    pub settings: BTreeMap<Setting, EnvSetting>,
+}
+
+/// A timeout setting defined in an env file.
+#[derive(Debug)]
+pub struct EnvSetting {
+    /// Index into the file's `entries`.
+    pub entry: usize,
+    pub value: SettingValue,
+}
+
+/// What is known of a setting's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingValue {
+    /// The value text is known; it may still be malformed.
+    Known(TimeoutValue),
+    /// The value depends on something the linter does not see (the process environment) or on
+    /// a substitution that is itself a mistake; it takes part in no rule.
+    Unresolved,
+}
+
+impl EnvSetting {
+    /// The value in milliseconds when it is known and well-formed: only such values take part
+    /// in relations.
+    pub fn millis(&self) -> Option<u64> {
+        match &self.value {
+            SettingValue::Known(v) => v.plain(),
+            SettingValue::Unresolved => None,
+        }
+    }
+}
+
+impl EnvFile {
+    /// The span of an entry's value, or of its key when the value is empty.
+    pub fn value_span(&self, entry: usize) -> Range<usize> {
+        let e = &self.entries[entry];
+        if e.value_span.is_empty() {
+            e.key_span.clone()
+        } else {
+            e.value_span.clone()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::rules::relation::{pairs, relation_diagnostic};
+use crate::rules::Rule;
+use crate::setting::Setting;
+
+declare_rule! {
+    /// ## What it does
+    /// Warns when the heartbeat interval is more than a third of the session timeout (exactly
+    /// a third passes). It stays silent when the heartbeat is not below the session at all;
+    /// `heartbeat-not-below-session` reports that.
+    ///
+    /// ## Why is this bad?
+    /// With a heartbeat above a third of the session, losing two heartbeats in a row (a GC
+    /// pause, a slow broker) is enough for the coordinator to expire the session and rebalance
+    /// the group. Apache Kafka's documentation recommends "no higher than 1/3", kafka-python
+    /// logs "Recommend heartbeat interval less than 1/3rd of session timeout", and kafkajs
+    /// recommends about a third as well.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=3000
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=2000
+    /// ```
+    id: "heartbeat-above-third-of-session",
+    level: Warn,
+    summary: "The heartbeat interval is more than a third of the session timeout",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for (heartbeat, session) in pairs(model, Setting::Heartbeat, Setting::Session) {
+        // `heartbeat >= session` is the stronger finding of heartbeat-not-below-session.
+        if heartbeat.ms >= session.ms || heartbeat.ms.saturating_mul(3) <= session.ms {
+            continue;
+        }
+        let message = format!(
+            "`{}` ({} ms) is more than a third of `{}` ({} ms)",
+            heartbeat.key(),
+            heartbeat.ms,
+            session.key(),
+            session.ms
+        );
+        out.push(
+            relation_diagnostic(Rule::HeartbeatAboveThirdOfSession, heartbeat, session, message).with_help(format!(
+                "set `{}={}` or less, so that losing two heartbeats does not expire the session",
+                heartbeat.key(),
+                session.ms / 3
+            )),
+        );
+    }
+}

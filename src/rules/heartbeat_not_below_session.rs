@@ -1,0 +1,57 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::rules::relation::{pairs, relation_diagnostic};
+use crate::rules::Rule;
+use crate::setting::Setting;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the heartbeat interval is below the session timeout.
+    ///
+    /// ## Why is this bad?
+    /// A consumer that heartbeats no more often than its session expires is removed from the
+    /// group between two heartbeats, and the group rebalances again and again. The Java client
+    /// refuses to start ("Heartbeat must be set lower than the session timeout"), as do
+    /// kafka-python 2.2.7 and later and kafkajs. librdkafka does **not** check it at all and
+    /// accepts `heartbeat == session`, so a Rust service starts and misbehaves at runtime.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=6000
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=2000
+    /// ```
+    ///
+    /// ## References
+    /// - Apache Kafka consumer configuration: `heartbeat.interval.ms` "must be set lower than
+    ///   session.timeout.ms, but typically should be set no higher than 1/3 of that value"
+    id: "heartbeat-not-below-session",
+    level: Deny,
+    summary: "The heartbeat interval is not below the session timeout",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for (heartbeat, session) in pairs(model, Setting::Heartbeat, Setting::Session) {
+        if heartbeat.ms < session.ms {
+            continue;
+        }
+        let message = format!(
+            "`{}` ({} ms) is not below `{}` ({} ms)",
+            heartbeat.key(),
+            heartbeat.ms,
+            session.key(),
+            session.ms
+        );
+        out.push(relation_diagnostic(Rule::HeartbeatNotBelowSession, heartbeat, session, message).with_help(format!(
+            "set `{}={}`, a third of the session timeout; Java, kafka-python and kafkajs refuse to start \
+             with this configuration and librdkafka accepts it without a word",
+            heartbeat.key(),
+            (session.ms / 3).max(1)
+        )));
+    }
+}

@@ -1,0 +1,69 @@
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::{Model, SettingValue};
+use crate::rules::Rule;
+use crate::timeout::{MalformedReason, TimeoutValue};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every Kafka timeout value is a plain decimal integer of milliseconds: no
+    /// leading zero, sign, unit, `_` separator, `0x` prefix or surrounding spaces, not empty, and
+    /// small enough for 32 bits.
+    ///
+    /// ## Why is this bad?
+    /// librdkafka parses integer properties with `strtol(value, &end, 0)` and silently ignores
+    /// whatever follows the number. `06000` has a leading zero, so it is read as octal: 3072 ms.
+    /// `6s` is read as 6 ms, `6_000` as 6 ms, `08000` as 0. Java and Python clients reject the
+    /// same values at start-up instead, so one env file can mean different things to different
+    /// services. Values that are not plain numbers take part in no other rule of this tool.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=06000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=2s
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// KAFKA_HEARTBEAT_INTERVAL_MS=2000
+    /// ```
+    ///
+    /// ## References
+    /// - librdkafka `src/rdkafka_conf.c` (integer properties are parsed with `strtol`)
+    id: "malformed-timeout-value",
+    level: Deny,
+    summary: "A timeout value is not a plain decimal integer of milliseconds",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for env in &model.env_files {
+        for group in &env.groups {
+            for (setting, s) in &group.settings {
+                let SettingValue::Known(TimeoutValue::Malformed(m)) = &s.value else { continue };
+                let entry = &env.entries[s.entry];
+                let shown = entry.value.escape_debug();
+                let (message, label) = if m.reason == MalformedReason::TooLarge {
+                    (format!("`{}` is `{shown}`: {}", entry.key, m.reason.describe()), "too large".to_owned())
+                } else {
+                    (
+                        format!(
+                            "`{}` is `{shown}`: {}; librdkafka reads {} ms",
+                            entry.key,
+                            m.reason.describe(),
+                            m.librdkafka_reads
+                        ),
+                        format!("librdkafka reads this {setting} as {} ms", m.librdkafka_reads),
+                    )
+                };
+                let help = match m.intended {
+                    Some(v) => format!("write `{}={v}`: a plain decimal number of milliseconds", entry.key),
+                    None => format!("write the {setting} as a plain decimal number of milliseconds, such as `6000`"),
+                };
+                out.push(
+                    Diagnostic::new(Rule::MalformedTimeoutValue, message, Label::new(env.file, env.value_span(s.entry), label))
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::rules::relation::{pairs, relation_diagnostic};
+use crate::rules::Rule;
+use crate::setting::Setting;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the max poll interval is at least the session timeout.
+    ///
+    /// ## Why is this bad?
+    /// librdkafka refuses to create a classic-protocol consumer when `max.poll.interval.ms` is
+    /// below `session.timeout.ms`, failing with "`max.poll.interval.ms`must be >=
+    /// `session.timeout.ms`" (sic). The service crashes at start-up instead of at review time.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=45000
+    /// KAFKA_MAX_POLL_INTERVAL_MS=30000
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=45000
+    /// KAFKA_MAX_POLL_INTERVAL_MS=300000
+    /// ```
+    ///
+    /// ## References
+    /// - librdkafka `src/rdkafka_conf.c` (consumer configuration checks, since v1.0.0)
+    id: "max-poll-below-session",
+    level: Deny,
+    summary: "The max poll interval is below the session timeout (librdkafka fails to create the consumer)",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for (max_poll, session) in pairs(model, Setting::MaxPoll, Setting::Session) {
+        if max_poll.ms >= session.ms {
+            continue;
+        }
+        let message = format!(
+            "`{}` ({} ms) is below `{}` ({} ms): librdkafka refuses to create the consumer",
+            max_poll.key(),
+            max_poll.ms,
+            session.key(),
+            session.ms
+        );
+        out.push(relation_diagnostic(Rule::MaxPollBelowSession, max_poll, session, message).with_help(format!(
+            "set `{}` to at least {} ms (the clients' default is 300000 ms)",
+            max_poll.key(),
+            session.ms
+        )));
+    }
+}

@@ -1,0 +1,65 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::rules::relation::known_values;
+use crate::rules::Rule;
+use crate::setting::Setting;
+
+/// The broker's `group.min.session.timeout.ms` default.
+pub(crate) const BROKER_MIN_SESSION_MS: u64 = 6000;
+/// The broker's `group.max.session.timeout.ms` default (since Apache Kafka 2.3).
+pub(crate) const BROKER_MAX_SESSION_MS: u64 = 1_800_000;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the session timeout lies within the range brokers accept by default:
+    /// 6000 ms (`group.min.session.timeout.ms`) to 1800000 ms (`group.max.session.timeout.ms`).
+    ///
+    /// ## Why is this bad?
+    /// With the classic group protocol, the broker rejects a JoinGroup whose session timeout
+    /// is outside its range with `INVALID_SESSION_TIMEOUT` ("The session timeout is not within
+    /// the range allowed by the broker"). No client checks this before talking to the broker,
+    /// so the consumer starts, fails to join its group, and consumes nothing. Brokers before
+    /// Apache Kafka 2.3 allowed at most 300000 ms.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=3000
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// ```
+    ///
+    /// ## References
+    /// - Apache Kafka broker configuration: `group.min.session.timeout.ms`,
+    ///   `group.max.session.timeout.ms`
+    id: "session-outside-broker-range",
+    level: Deny,
+    summary: "The session timeout is outside the range brokers accept by default (6000..=1800000 ms)",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for session in known_values(model, Setting::Session) {
+        let (bound, word, fix) = if session.ms < BROKER_MIN_SESSION_MS {
+            ("group.min.session.timeout.ms", "below", BROKER_MIN_SESSION_MS)
+        } else if session.ms > BROKER_MAX_SESSION_MS {
+            ("group.max.session.timeout.ms", "above", BROKER_MAX_SESSION_MS)
+        } else {
+            continue;
+        };
+        let message = format!(
+            "`{}` ({} ms) is {word} the broker's default `{bound}` ({fix} ms)",
+            session.key(),
+            session.ms
+        );
+        out.push(
+            Diagnostic::new(Rule::SessionOutsideBrokerRange, message, session.label(format!("{word} {fix} ms")))
+                .with_help(format!(
+                    "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside {BROKER_MIN_SESSION_MS}..={BROKER_MAX_SESSION_MS} ms; \
+                     use `{}={fix}` or a value in between",
+                    session.key()
+                )),
+        );
+    }
+}

@@ -1,0 +1,119 @@
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::env::parser::LineErrorKind;
+use crate::model::Model;
+use crate::rules::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a line that dotenvy 0.15 rejects, pointing at the offending character. The rest
+    /// of the file is still linted.
+    ///
+    /// ## Why is this bad?
+    /// `dotenvy::dotenv()` stops at the first line it cannot parse and returns an error that
+    /// most programs ignore (`dotenv().ok()`): every key after that line is silently not
+    /// loaded, and the service runs with client defaults. Some rejections are surprising:
+    /// an unquoted value with a space (`K=a b`), an unknown escape (`\t`), `"$NAME"` (the
+    /// unbraced name swallows the closing quote; write `"${NAME}"`), and a last line ending in
+    /// whitespace in a file without a final newline.
+    ///
+    /// ## Example
+    /// ```dotenv
+    /// KAFKA_GROUP_ID=orders consumer
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dotenv
+    /// KAFKA_GROUP_ID="orders consumer"
+    /// KAFKA_SESSION_TIMEOUT_MS=6000
+    /// ```
+    ///
+    /// ## References
+    /// - dotenvy 0.15.7 `src/parse.rs` and `src/iter.rs`
+    id: "unparsable-env-line",
+    level: Deny,
+    summary: "A line that dotenvy rejects (it stops loading the file there)",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for env in &model.env_files {
+        for (n, error) in env.errors.iter().enumerate() {
+            let (message, label, mut help) = describe(&error.kind);
+            if n == 0 {
+                let after = env.entries.iter().filter(|e| e.key_span.start > error.span.start).count();
+                if after > 0 {
+                    let keys = if after == 1 { "key" } else { "keys" };
+                    let _ = write!(
+                        help,
+                        "; `dotenvy::dotenv()` stops at this line, so the {after} {keys} after it are not loaded"
+                    );
+                }
+            }
+            let primary = Label::new(env.file, error.span.clone(), label);
+            out.push(Diagnostic::new(Rule::UnparsableEnvLine, message, primary).with_help(help));
+        }
+    }
+}
+
+/// Message, label and help for each kind of rejected line.
+fn describe(kind: &LineErrorKind) -> (String, String, String) {
+    match kind {
+        LineErrorKind::InvalidKeyStart(c) => (
+            format!("a key cannot start with `{}`", c.escape_debug()),
+            "not a letter or `_`".into(),
+            "keys are ASCII letters, digits, `_` and `.`, starting with a letter or `_`".into(),
+        ),
+        LineErrorKind::MissingEquals { key, found: Some(c) } => (
+            format!("expected `=` after the key `{key}`, found `{}`", c.escape_debug()),
+            "expected `=`".into(),
+            "write `KEY=value`; keys cannot contain spaces or dashes".into(),
+        ),
+        LineErrorKind::MissingEquals { key, found: None } => (
+            format!("the key `{key}` has no `=` and no value"),
+            "expected `=` after this".into(),
+            format!("write `{key}=` for an empty value, or remove the line"),
+        ),
+        LineErrorKind::TextAfterWhitespace(c) => (
+            format!("unquoted value continues after a space with `{}`", c.escape_debug()),
+            "unexpected text after whitespace".into(),
+            "quote values that contain spaces (`KEY=\"a b\"`); a comment needs a space before `#`".into(),
+        ),
+        LineErrorKind::InvalidEscape(c) => (
+            format!("`\\{}` is not an escape dotenvy accepts", c.escape_debug()),
+            "unknown escape".into(),
+            "dotenvy accepts only `\\\\`, `\\'`, `\\\"`, `\\$`, `\\ ` and `\\n`; use single quotes for literal text".into(),
+        ),
+        LineErrorKind::UnclosedQuote { quote } => (
+            format!("the quote `{quote}` is not closed on its line"),
+            "opened here".into(),
+            format!("close the value with `{quote}`"),
+        ),
+        LineErrorKind::QuoteTakenBySubstitution { name } => (
+            format!("`${name}\"` does not close the double quote: dotenvy ends the name at `\"` and keeps the quote as text"),
+            "taken as text".into(),
+            format!("write `${{{name}}}` inside double quotes"),
+        ),
+        LineErrorKind::UnclosedBrace => (
+            "`${` is not closed with `}`".into(),
+            "opened here".into(),
+            "close the substitution: `${NAME}`".into(),
+        ),
+        LineErrorKind::UnclosedQuoteAtEof { quote } => (
+            format!("the quote `{quote}` is never closed: dotenvy reads the rest of the file into this value"),
+            "opened here".into(),
+            format!("close the value with `{quote}`; an apostrophe in an unquoted value opens a quote too"),
+        ),
+        LineErrorKind::TrailingWhitespaceAtEof => (
+            "the last line ends in whitespace and the file has no final newline".into(),
+            "trailing whitespace".into(),
+            "remove the trailing whitespace or end the file with a newline".into(),
+        ),
+        LineErrorKind::TrailingBackslashAtEof => (
+            "the file ends with a backslash".into(),
+            "trailing backslash".into(),
+            "remove the backslash or end the file with a newline".into(),
+        ),
+    }
+}

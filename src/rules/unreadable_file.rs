@@ -1,0 +1,35 @@
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::Model;
+use crate::rules::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a file that should be linted but cannot be read: permission denied, a folder
+    /// that cannot be listed, or text that is not UTF-8. The run goes on with the other files
+    /// and exits with code 2.
+    ///
+    /// ## Why is this bad?
+    /// A file the linter cannot read is a file it did not check; passing silently would claim
+    /// otherwise. Kafka clients and dotenvy cannot read a non-UTF-8 env file either
+    /// (`dotenvy::dotenv()` fails with an I/O error).
+    ///
+    /// ## Example
+    /// A `.env.test` saved as UTF-16 by an editor, or owned by another user with mode 600.
+    ///
+    /// ## Use instead
+    /// Save env files as UTF-8 and make them readable by whoever runs the linter.
+    id: "unreadable-file",
+    level: Deny,
+    summary: "A file to lint cannot be read (permissions, not UTF-8)",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for unreadable in &model.unreadable {
+        let name = &model.files.get(unreadable.file).name;
+        let message = format!("cannot read `{name}`: {}", unreadable.reason);
+        out.push(
+            Diagnostic::new(Rule::UnreadableFile, message, Label::new(unreadable.file, 0..0, "not read"))
+                .with_help("make the file readable UTF-8 text; it was not linted"),
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Files as read, and the one place where byte spans become lines and columns.
+//!
+//! Everything inside the pipeline speaks in byte ranges into the text exactly as it was read
+//! (byte-order mark included). Renderers convert a span to 1-based line and column once, here;
+//! columns count characters, not bytes, so multi-byte text before a span does not shift it.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Index of a file in [`Files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub(crate) u32);
+
+/// What kind of file the pipeline took it for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A dotenv file (`.env`, `.env.test`, `app.env`, ...).
+    Env,
+}
+
+/// One file the run looked at.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the linted root, with `/` separators (the name users see).
+    pub name: String,
+    /// Path on disk.
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// The text as read; empty when the file could not be read.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: PathBuf, kind: FileKind, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name,
+            path,
+            kind,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    ///
+    /// Offsets past the end clamp to the end and an offset inside a multi-byte character counts
+    /// the partial character, so a bad span can never panic a renderer.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[line];
+        let column = self.text.get(line_start..offset).map_or_else(
+            || {
+                self.text.as_bytes()[line_start..offset]
+                    .iter()
+                    .filter(|b| (**b & 0xC0) != 0x80)
+                    .count()
+            },
+            |s| s.chars().count(),
+        );
+        LineCol {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Start and end (exclusive) of a span as lines and columns.
+    pub fn span_location(&self, span: &Range<usize>) -> SpanLocation {
+        SpanLocation {
+            start: self.line_col(span.start),
+            end: self.line_col(span.end),
+        }
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a span starts and where it ends (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanLocation {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// The table of every file of a run; diagnostics refer to files by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("f".into(), "f".into(), FileKind::Env, text.into())
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let f = file("# café ☕\nKEY=é6000\n");
+        let value = f.text.find("6000").unwrap();
+        assert_eq!(f.line_col(value), LineCol { line: 2, column: 6 });
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(f.text.len()), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn offsets_out_of_range_or_inside_a_character_do_not_panic() {
+        let f = file("é");
+        assert_eq!(f.line_col(1), LineCol { line: 1, column: 2 });
+        assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn crlf_lines_keep_the_carriage_return_in_the_previous_line() {
+        let f = file("A=1\r\nB=2\r\n");
+        assert_eq!(f.line_col(5), LineCol { line: 2, column: 1 });
+    }
+}

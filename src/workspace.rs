@@ -1,0 +1,69 @@
+//! What is being linted: a Cargo workspace (root from `cargo metadata --no-deps`) or a plain
+//! folder (a Python or Node service has `.env.test` files too).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The linted root and what to leave out of it.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// All reported paths are relative to this folder.
+    pub root: PathBuf,
+    /// Cargo's target directory, never walked.
+    pub target_dir: Option<PathBuf>,
+    /// The manifest `cargo metadata` read, for a Cargo workspace.
+    pub manifest: Option<PathBuf>,
+}
+
+/// Finds the workspace from `--manifest-path`, else from the nearest `Cargo.toml` at or above
+/// `cwd`; without one, the current folder is the root.
+pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Workspace, Error> {
+    let manifest = match manifest_path {
+        Some(path) => {
+            let path = cwd.join(path);
+            if !path.exists() {
+                return Err(Error::ManifestNotFound(path));
+            }
+            Some(path)
+        }
+        None => cwd
+            .ancestors()
+            .map(|dir| dir.join("Cargo.toml"))
+            .find(|p| p.is_file()),
+    };
+    match manifest {
+        Some(manifest) => cargo_workspace(manifest),
+        None => Ok(Workspace {
+            root: cwd.to_path_buf(),
+            target_dir: None,
+            manifest: None,
+        }),
+    }
+}
+
+/// Runs `cargo metadata --no-deps` (never without `--no-deps`: that resolves dependencies and
+/// may use the network). It runs no build scripts and no project code.
+fn cargo_workspace(manifest: PathBuf) -> Result<Workspace, Error> {
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .manifest_path(&manifest)
+        .no_deps()
+        .exec()
+        .map_err(|e| Error::CargoMetadata {
+            manifest: manifest.clone(),
+            message: cargo_message(e),
+        })?;
+    Ok(Workspace {
+        root: metadata.workspace_root.into_std_path_buf(),
+        target_dir: Some(metadata.target_directory.into_std_path_buf()),
+        manifest: Some(manifest),
+    })
+}
+
+fn cargo_message(error: cargo_metadata::Error) -> String {
+    match error {
+        cargo_metadata::Error::CargoMetadata { stderr } => stderr.trim().to_owned(),
+        cargo_metadata::Error::Io(e) => format!("could not run cargo: {e}"),
+        other => other.to_string(),
+    }
+}
