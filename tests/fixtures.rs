@@ -1,0 +1,154 @@
+//! The fixture harness. Each folder under `fixtures/rules/<rule-id>/` (with `fire/` and `pass/`)
+//! and `fixtures/cases/<name>/` is linted as its own root with every rule at its default level,
+//! and the exact set of (file, line, rule) must equal the expectations written inline:
+//!
+//! ```dotenv
+//! KAFKA_SESSION_TIMEOUT_MS=06000
+//! #~^ malformed-timeout-value @26
+//! ```
+//!
+//! `#~` marks the line itself, `#~^` the line above (`#~^^` two above), `#~v` the line below.
+//! Several rule ids may follow; `@N` also pins the 1-based character column of the primary
+//! span's start. Because every rule runs, a fixture also proves that no other rule reports the
+//! same mistake a second time.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use cargo_kafka_lint::{Rule, RuleLevels, Workspace, lint_workspace};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Finding {
+    file: String,
+    line: usize,
+    rule: String,
+}
+
+#[derive(Debug, Default)]
+struct Expected {
+    findings: BTreeSet<Finding>,
+    columns: Vec<(Finding, usize)>,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for entry in entries {
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            files_under(&entry.path(), out);
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+}
+
+/// Reads every `#~` annotation of the files under `root`.
+fn expectations(root: &Path) -> Expected {
+    let mut files = Vec::new();
+    files_under(root, &mut files);
+    let mut expected = Expected::default();
+    for path in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        for (index, line) in text.split('\n').enumerate() {
+            let Some(at) = line.find("#~") else { continue };
+            let spec = &line[at + 2..];
+            let up = spec.chars().take_while(|c| *c == '^').count();
+            let down = spec.chars().take_while(|c| *c == 'v').count();
+            let target = index + 1 + down - up;
+            let mut column = None;
+            let mut rules = Vec::new();
+            for word in spec[up + down..].split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
+                if let Some(col) = word.strip_prefix('@') {
+                    column = Some(col.parse::<usize>().unwrap());
+                } else {
+                    assert!(Rule::from_id(word).is_some(), "{name}:{}: unknown rule `{word}`", index + 1);
+                    rules.push(word.to_owned());
+                }
+            }
+            assert!(!rules.is_empty(), "{name}:{}: annotation without a rule", index + 1);
+            for rule in rules {
+                let finding = Finding { file: name.clone(), line: target, rule };
+                if let Some(col) = column {
+                    expected.columns.push((finding.clone(), col));
+                }
+                expected.findings.insert(finding);
+            }
+        }
+    }
+    expected
+}
+
+/// Lints `root` as a plain folder and returns (finding, column) pairs.
+fn actual(root: &Path) -> Vec<(Finding, usize)> {
+    let ws = Workspace { root: root.to_path_buf(), target_dir: None, manifest: None };
+    let report = lint_workspace(&ws, &[], &RuleLevels::default());
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = report.files.get(d.primary.file);
+            let at = file.line_col(d.primary.span.start);
+            (Finding { file: file.name.clone(), line: at.line, rule: d.rule.id().to_owned() }, at.column)
+        })
+        .collect()
+}
+
+fn check(root: &Path) -> Expected {
+    let expected = expectations(root);
+    let actual = actual(root);
+    let found: BTreeSet<Finding> = actual.iter().map(|(f, _)| f.clone()).collect();
+    let missing: Vec<_> = expected.findings.difference(&found).collect();
+    let unexpected: Vec<_> = found.difference(&expected.findings).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "{}\nexpected but not reported: {missing:#?}\nreported but not expected: {unexpected:#?}",
+        root.display()
+    );
+    for (finding, column) in &expected.columns {
+        let columns: Vec<usize> = actual.iter().filter(|(f, _)| f == finding).map(|(_, c)| *c).collect();
+        assert!(columns.contains(column), "{finding:?}: expected column {column}, reported {columns:?}");
+    }
+    expected
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_that_stay_silent() {
+    for rule in Rule::ALL {
+        let dir = fixtures().join("rules").join(rule.id());
+        for side in ["fire", "pass"] {
+            assert!(dir.join(side).is_dir(), "missing fixtures/rules/{}/{side}/", rule.id());
+        }
+        let expected = check(&dir);
+        let fires = |side: &str| {
+            expected.findings.iter().any(|f| f.rule == rule.id() && f.file.starts_with(&format!("{side}/")))
+        };
+        assert!(fires("fire"), "{}: fire/ has no expectation of the rule", rule.id());
+        assert!(!fires("pass"), "{}: pass/ expects the rule to fire", rule.id());
+        let columns = expected.columns.iter().filter(|(f, _)| f.rule == rule.id()).count();
+        assert!(columns > 0, "{}: no expectation pins a column", rule.id());
+    }
+}
+
+#[test]
+fn rule_fixture_folders_name_registered_rules() {
+    for entry in std::fs::read_dir(fixtures().join("rules")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(Rule::from_id(&name).is_some(), "fixtures/rules/{name} names no rule");
+    }
+}
+
+#[test]
+fn case_fixtures() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(fixtures().join("cases")).unwrap().flatten() {
+        check(&entry.path());
+        count += 1;
+    }
+    assert!(count > 0);
+}
