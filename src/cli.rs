@@ -18,10 +18,34 @@ warning into an error, `-A warnings` hides warnings.";
 
 /// Lint Kafka consumer timeouts in .env files of a Cargo workspace or folder.
 #[derive(Debug, Parser)]
-#[command(name = "cargo-kafka-lint", bin_name = "cargo kafka-lint", version, after_help = EXIT_CODES)]
+#[command(
+    name = "cargo-kafka-lint",
+    bin_name = "cargo kafka-lint",
+    version,
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = true
+)]
 pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Subcommand>,
     #[command(flatten)]
     pub(crate) args: LintArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Subcommand {
+    /// List every rule with its default level and summary
+    Rules {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the documentation of a rule
+    Explain {
+        /// The rule id, such as `request-not-below-session`
+        #[arg(value_name = "RULE", value_parser = rule_id())]
+        rule: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -81,20 +105,26 @@ pub(crate) enum Color {
 
 /// A rule id or the `warnings` group; anything else is a usage error with a suggestion.
 fn rule_names() -> fn(&str) -> Result<String, String> {
-    |name| {
-        let names = || Rule::ALL.iter().map(|r| r.id()).chain(["warnings"]);
-        if names().any(|n| n == name) {
-            return Ok(name.to_owned());
-        }
-        let hint = match suggest::closest(name, names()) {
-            Some(close) => format!("did you mean `{close}`? "),
-            None => String::new(),
-        };
-        Err(format!(
-            "unknown rule `{name}`; {hint}rules: {}",
-            names().collect::<Vec<_>>().join(", ")
-        ))
+    |name| check_rule_name(name, true)
+}
+
+/// A rule id; anything else is a usage error with a suggestion.
+fn rule_id() -> fn(&str) -> Result<String, String> {
+    |name| check_rule_name(name, false)
+}
+
+fn check_rule_name(name: &str, with_group: bool) -> Result<String, String> {
+    let group: &[&str] = if with_group { &["warnings"] } else { &[] };
+    let names = || Rule::ALL.iter().map(|r| r.id()).chain(group.iter().copied());
+    if names().any(|n| n == name) {
+        return Ok(name.to_owned());
     }
+    let hint = match suggest::closest(name, names()) {
+        Some(close) => format!("did you mean `{close}`? "),
+        None => String::new(),
+    };
+    let all = names().collect::<Vec<_>>().join(", ");
+    Err(format!("unknown rule `{name}`; {hint}rules: {all}"))
 }
 
 /// Drops the `kafka-lint` that cargo passes when run as `cargo kafka-lint`.

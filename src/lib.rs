@@ -6,6 +6,7 @@
 
 pub mod diagnostic;
 pub mod discover;
+pub mod docs;
 pub mod env;
 pub mod error;
 pub mod model;

@@ -7,9 +7,9 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cargo_kafka_lint::report::{human, json};
-use cargo_kafka_lint::{Options, lint};
+use cargo_kafka_lint::{Options, Rule, docs, lint};
 
-use cli::{Color, Format};
+use cli::{Color, Format, Subcommand};
 
 fn main() -> ExitCode {
     let (cli, levels) = match cli::parse(cli::normalize_args(std::env::args_os())) {
@@ -19,6 +19,9 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
+    if let Some(command) = cli.command {
+        return run_subcommand(command);
+    }
     let args = cli.args;
     let color = use_color(args.color);
     let cwd = match std::env::current_dir() {
@@ -53,6 +56,23 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::from(report.exit_code())
+}
+
+/// `rules` and `explain`: documentation from the registry, on stdout.
+fn run_subcommand(command: Subcommand) -> ExitCode {
+    let text = match command {
+        Subcommand::Rules { format: Format::Human } => docs::rules_table(),
+        Subcommand::Rules { format: Format::Json } => docs::rules_json(),
+        Subcommand::Explain { rule } => match Rule::from_id(&rule) {
+            Some(rule) => docs::explain(rule),
+            None => return ExitCode::from(2),
+        },
+    };
+    match write_all(&mut io::stdout().lock(), &text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => fail(&IoError(err), false),
+    }
 }
 
 fn write_all(out: &mut impl Write, text: &str) -> io::Result<()> {

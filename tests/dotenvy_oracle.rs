@@ -6,6 +6,8 @@
 //! does. Inputs that reference a name set in this process are skipped (fixtures) or cannot
 //! occur (generated names start with `KLX`).
 
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
 use std::path::{Path, PathBuf};
 
 use cargo_kafka_lint::env::{is_env_file_name, parser};
@@ -15,13 +17,18 @@ use proptest::prelude::*;
 type Outcome = Vec<Result<(String, String), ()>>;
 
 fn ours(text: &str) -> Outcome {
-    parser::parse(text).into_iter().map(|item| item.map(|e| (e.key, e.value)).map_err(|_| ())).collect()
+    parser::parse(text)
+        .into_iter()
+        .map(|item| item.map(|e| (e.key, e.value)).map_err(|_| ()))
+        .collect()
 }
 
 /// dotenvy as `dotenvy::dotenv()` reads a file: byte-order mark removed, then iterated.
 fn oracle(text: &str) -> Outcome {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    dotenvy::from_read_iter(text.as_bytes()).map(|item| item.map_err(|_| ())).collect()
+    dotenvy::from_read_iter(text.as_bytes())
+        .map(|item| item.map_err(|_| ()))
+        .collect()
 }
 
 fn references_process_env(text: &str) -> Option<String> {
@@ -34,10 +41,14 @@ fn references_process_env(text: &str) -> Option<String> {
 }
 
 fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             env_files(&path, out);
         } else if kind.is_file() && is_env_file_name(&entry.file_name().to_string_lossy()) {
@@ -49,13 +60,21 @@ fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn agrees_with_dotenvy_on_every_fixture() {
     let mut files = Vec::new();
-    env_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut files);
+    env_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut files,
+    );
     files.sort();
     let mut compared = 0;
     for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else { continue }; // not UTF-8: unreadable-file
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        }; // not UTF-8: unreadable-file
         if let Some(name) = references_process_env(&text) {
-            eprintln!("skipped {}: `${name}` is set in this process", path.display());
+            eprintln!(
+                "skipped {}: `${name}` is set in this process",
+                path.display()
+            );
             continue;
         }
         assert_eq!(ours(&text), oracle(&text), "{}", path.display());
@@ -107,14 +126,23 @@ fn fragment() -> impl Strategy<Value = String> {
 
 fn document() -> impl Strategy<Value = String> {
     let line = prop::collection::vec(fragment(), 0..8).prop_map(|parts| parts.concat());
-    (any::<bool>(), prop::collection::vec(line, 0..6), any::<bool>()).prop_map(|(bom, lines, newline)| {
-        let mut text = if bom { "\u{feff}".to_owned() } else { String::new() };
-        text.push_str(&lines.join("\n"));
-        if newline {
-            text.push('\n');
-        }
-        text
-    })
+    (
+        any::<bool>(),
+        prop::collection::vec(line, 0..6),
+        any::<bool>(),
+    )
+        .prop_map(|(bom, lines, newline)| {
+            let mut text = if bom {
+                "\u{feff}".to_owned()
+            } else {
+                String::new()
+            };
+            text.push_str(&lines.join("\n"));
+            if newline {
+                text.push('\n');
+            }
+            text
+        })
 }
 
 /// Lines that look like real env files, so that most of them parse.
@@ -126,7 +154,12 @@ fn realistic_document() -> impl Strategy<Value = String> {
         Just("${KLXA}".to_owned()),
         Just("$KLXA_B".to_owned()),
     ];
-    let line = ("(export )?KLX[A-Z]{1,2}", " ?= ?", value, prop_oneof![Just(""), Just(" # c"), Just("#c")])
+    let line = (
+        "(export )?KLX[A-Z]{1,2}",
+        " ?= ?",
+        value,
+        prop_oneof![Just(""), Just(" # c"), Just("#c")],
+    )
         .prop_map(|(k, eq, v, c)| format!("{k}{eq}{v}{c}"));
     prop::collection::vec(line, 0..8).prop_map(|lines| lines.join("\n") + "\n")
 }

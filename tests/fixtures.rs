@@ -12,6 +12,8 @@
 //! span's start. Because every rule runs, a fixture also proves that no other rule reports the
 //! same mistake a second time.
 
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -54,7 +56,11 @@ fn expectations(root: &Path) -> Expected {
     let mut expected = Expected::default();
     for path in files {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-        let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let name = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         for (index, line) in text.split('\n').enumerate() {
             let Some(at) = line.find("#~") else { continue };
             let spec = &line[at + 2..];
@@ -63,17 +69,32 @@ fn expectations(root: &Path) -> Expected {
             let target = index + 1 + down - up;
             let mut column = None;
             let mut rules = Vec::new();
-            for word in spec[up + down..].split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
+            for word in spec[up + down..]
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+            {
                 if let Some(col) = word.strip_prefix('@') {
                     column = Some(col.parse::<usize>().unwrap());
                 } else {
-                    assert!(Rule::from_id(word).is_some(), "{name}:{}: unknown rule `{word}`", index + 1);
+                    assert!(
+                        Rule::from_id(word).is_some(),
+                        "{name}:{}: unknown rule `{word}`",
+                        index + 1
+                    );
                     rules.push(word.to_owned());
                 }
             }
-            assert!(!rules.is_empty(), "{name}:{}: annotation without a rule", index + 1);
+            assert!(
+                !rules.is_empty(),
+                "{name}:{}: annotation without a rule",
+                index + 1
+            );
             for rule in rules {
-                let finding = Finding { file: name.clone(), line: target, rule };
+                let finding = Finding {
+                    file: name.clone(),
+                    line: target,
+                    rule,
+                };
                 if let Some(col) = column {
                     expected.columns.push((finding.clone(), col));
                 }
@@ -86,7 +107,11 @@ fn expectations(root: &Path) -> Expected {
 
 /// Lints `root` as a plain folder and returns (finding, column) pairs.
 fn actual(root: &Path) -> Vec<(Finding, usize)> {
-    let ws = Workspace { root: root.to_path_buf(), target_dir: None, manifest: None };
+    let ws = Workspace {
+        root: root.to_path_buf(),
+        target_dir: None,
+        manifest: None,
+    };
     let report = lint_workspace(&ws, &[], &RuleLevels::default());
     report
         .diagnostics
@@ -94,7 +119,14 @@ fn actual(root: &Path) -> Vec<(Finding, usize)> {
         .map(|d| {
             let file = report.files.get(d.primary.file);
             let at = file.line_col(d.primary.span.start);
-            (Finding { file: file.name.clone(), line: at.line, rule: d.rule.id().to_owned() }, at.column)
+            (
+                Finding {
+                    file: file.name.clone(),
+                    line: at.line,
+                    rule: d.rule.id().to_owned(),
+                },
+                at.column,
+            )
         })
         .collect()
 }
@@ -111,8 +143,15 @@ fn check(root: &Path) -> Expected {
         root.display()
     );
     for (finding, column) in &expected.columns {
-        let columns: Vec<usize> = actual.iter().filter(|(f, _)| f == finding).map(|(_, c)| *c).collect();
-        assert!(columns.contains(column), "{finding:?}: expected column {column}, reported {columns:?}");
+        let columns: Vec<usize> = actual
+            .iter()
+            .filter(|(f, _)| f == finding)
+            .map(|(_, c)| *c)
+            .collect();
+        assert!(
+            columns.contains(column),
+            "{finding:?}: expected column {column}, reported {columns:?}"
+        );
     }
     expected
 }
@@ -122,31 +161,59 @@ fn every_rule_has_fixtures_that_fire_and_that_stay_silent() {
     for rule in Rule::ALL {
         let dir = fixtures().join("rules").join(rule.id());
         for side in ["fire", "pass"] {
-            assert!(dir.join(side).is_dir(), "missing fixtures/rules/{}/{side}/", rule.id());
+            assert!(
+                dir.join(side).is_dir(),
+                "missing fixtures/rules/{}/{side}/",
+                rule.id()
+            );
         }
         let expected = check(&dir);
         let fires = |side: &str| {
-            expected.findings.iter().any(|f| f.rule == rule.id() && f.file.starts_with(&format!("{side}/")))
+            expected
+                .findings
+                .iter()
+                .any(|f| f.rule == rule.id() && f.file.starts_with(&format!("{side}/")))
         };
-        assert!(fires("fire"), "{}: fire/ has no expectation of the rule", rule.id());
-        assert!(!fires("pass"), "{}: pass/ expects the rule to fire", rule.id());
-        let columns = expected.columns.iter().filter(|(f, _)| f.rule == rule.id()).count();
+        assert!(
+            fires("fire"),
+            "{}: fire/ has no expectation of the rule",
+            rule.id()
+        );
+        assert!(
+            !fires("pass"),
+            "{}: pass/ expects the rule to fire",
+            rule.id()
+        );
+        let columns = expected
+            .columns
+            .iter()
+            .filter(|(f, _)| f.rule == rule.id())
+            .count();
         assert!(columns > 0, "{}: no expectation pins a column", rule.id());
     }
 }
 
 #[test]
 fn rule_fixture_folders_name_registered_rules() {
-    for entry in std::fs::read_dir(fixtures().join("rules")).unwrap().flatten() {
+    for entry in std::fs::read_dir(fixtures().join("rules"))
+        .unwrap()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
-        assert!(Rule::from_id(&name).is_some(), "fixtures/rules/{name} names no rule");
+        assert!(
+            Rule::from_id(&name).is_some(),
+            "fixtures/rules/{name} names no rule"
+        );
     }
 }
 
 #[test]
 fn case_fixtures() {
     let mut count = 0;
-    for entry in std::fs::read_dir(fixtures().join("cases")).unwrap().flatten() {
+    for entry in std::fs::read_dir(fixtures().join("cases"))
+        .unwrap()
+        .flatten()
+    {
         check(&entry.path());
         count += 1;
     }

@@ -30,9 +30,11 @@ pub fn render(report: &Report, style: Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // miette's own `line:col` header counts bytes; the source name carries ours (characters).
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .without_primary_span_start();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
         let rendered = Rendered::new(
@@ -64,9 +66,23 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
-/// A file's text as miette sees it: named by its path relative to the root.
+/// A file's text as miette sees it, named `path:line:column` after the diagnostic's first label
+/// in that file (column in characters).
 #[derive(Debug)]
-struct FileSource<'a>(&'a SourceFile);
+struct FileSource<'a> {
+    file: &'a SourceFile,
+    name: String,
+}
+
+impl<'a> FileSource<'a> {
+    fn new(file: &'a SourceFile, at: usize) -> Self {
+        let location = file.line_col(at);
+        FileSource {
+            file,
+            name: format!("{}:{}:{}", file.name, location.line, location.column),
+        }
+    }
+}
 
 impl SourceCode for FileSource<'_> {
     fn read_span<'a>(
@@ -75,9 +91,9 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = self.0.text.as_str().read_span(span, before, after)?;
+        let contents = self.file.text.as_str().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            self.name.clone(),
             contents.data(),
             *contents.span(),
             contents.line(),
@@ -108,6 +124,15 @@ impl<'a> Rendered<'a> {
         secondary: impl Iterator<Item = &'a Label>,
     ) -> Rendered<'a> {
         let source = report.files.get(file);
+        let first = if d.primary.file == file {
+            Some(&d.primary)
+        } else {
+            None
+        };
+        let mut secondary = secondary.peekable();
+        let at = first
+            .or(secondary.peek().copied())
+            .map_or(0, |l| l.span.start);
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if d.primary.file == file && !source.text.is_empty() {
@@ -139,7 +164,7 @@ impl<'a> Rendered<'a> {
                 Severity::Warning => miette::Severity::Warning,
             },
             help: d.help.as_deref(),
-            source: FileSource(source),
+            source: FileSource::new(source, at),
             labels,
             related,
         }

@@ -43,12 +43,13 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             let (message, label, mut help) = describe(&error.kind);
             if n == 0 {
                 let after = env.entries.iter().filter(|e| e.key_span.start > error.span.start).count();
-                if after > 0 {
-                    let keys = if after == 1 { "key" } else { "keys" };
-                    let _ = write!(
-                        help,
-                        "; `dotenvy::dotenv()` stops at this line, so the {after} {keys} after it are not loaded"
-                    );
+                let lost = match after {
+                    0 => None,
+                    1 => Some("the key after it is".to_owned()),
+                    n => Some(format!("the {n} keys after it are")),
+                };
+                if let Some(lost) = lost {
+                    let _ = write!(help, "; `dotenvy::dotenv()` stops at this line, so {lost} not loaded");
                 }
             }
             let primary = Label::new(env.file, error.span.clone(), label);

@@ -1,0 +1,445 @@
+//! End-to-end tests of the binary: invocation forms, discovery, exit codes, formats, color.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn demo_manifest() -> PathBuf {
+    repo().join("fixtures/demo/Cargo.toml")
+}
+
+/// Runs the binary in `cwd` with a predictable environment (no color settings inherited).
+fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-kafka-lint"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn run(args: &[&str]) -> Output {
+    run_in(&repo(), args)
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// A temporary folder outside any Cargo project, with the given files.
+fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        dir.path()
+            .ancestors()
+            .all(|a| !a.join("Cargo.toml").exists()),
+        "temp dir inside a Cargo project"
+    );
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+const CLEAN: &[u8] = b"KAFKA_SESSION_TIMEOUT_MS=6000\nKAFKA_HEARTBEAT_INTERVAL_MS=2000\nKAFKA_REQUEST_TIMEOUT_MS=5000\n";
+const WARNING_ONLY: &[u8] =
+    b"KAFKA_SESSION_TIMEOUT_MS=45000\nKAFKA_HEARTBEAT_INTERVAL_MS=2000\nKAFKA_REQUEST_TIMEOUT_MS=5000\n";
+const ERROR: &[u8] = b"KAFKA_SESSION_TIMEOUT_MS=6000\nKAFKA_HEARTBEAT_INTERVAL_MS=2000\nKAFKA_REQUEST_TIMEOUT_MS=40000\n";
+
+#[test]
+fn demo_human_output() {
+    let manifest = demo_manifest();
+    let out = run(&[
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--color",
+        "never",
+        "-v",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).is_empty());
+    insta::assert_snapshot!("demo_human", stderr(&out));
+}
+
+#[test]
+fn demo_json_output() {
+    let manifest = demo_manifest();
+    let out = run(&[
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["summary"]["files"]["env"], 6);
+    assert_eq!(doc["summary"]["files"]["rust"], 0);
+    insta::assert_snapshot!("demo_json", stdout(&out));
+}
+
+#[test]
+fn cargo_subcommand_form_and_direct_form_agree() {
+    let manifest = demo_manifest();
+    let manifest = manifest.to_str().unwrap();
+    let direct = run(&["--manifest-path", manifest, "--format", "json"]);
+    let via_cargo = run(&[
+        "kafka-lint",
+        "--manifest-path",
+        manifest,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(direct.stdout, via_cargo.stdout);
+    assert_eq!(code(&direct), code(&via_cargo));
+}
+
+#[test]
+fn nearest_cargo_toml_gives_the_workspace_root() {
+    let member = repo().join("fixtures/demo/services/orders");
+    let from_member = run_in(&member, &["--format", "json"]);
+    let manifest = demo_manifest();
+    let from_manifest = run(&[
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(stdout(&from_member), stdout(&from_manifest));
+}
+
+#[test]
+fn paths_restrict_linting_and_stay_relative_to_the_root() {
+    let manifest = demo_manifest();
+    let out = run(&[
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--format",
+        "json",
+        "fixtures/demo/services/orders",
+    ]);
+    let doc = json(&out);
+    let files: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|f| *f == "services/orders/.env.test"),
+        "{files:?}"
+    );
+    assert_eq!(doc["summary"]["files"]["env"], 1);
+}
+
+#[test]
+fn a_folder_without_cargo_is_linted_as_is() {
+    let dir = folder(&[(".env.test", ERROR), ("sub/test.env", CLEAN)]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let doc = json(&out);
+    assert_eq!(doc["diagnostics"][0]["file"], ".env.test");
+    assert_eq!(doc["diagnostics"][0]["rule"], "request-not-below-session");
+    assert_eq!(doc["summary"]["files"]["env"], 2);
+}
+
+#[test]
+fn exit_code_0_when_clean() {
+    let dir = folder(&[(".env.test", CLEAN)]);
+    let out = run_in(dir.path(), &["--color", "never"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(stderr(&out), "no problems found; checked 1 env file\n");
+}
+
+#[test]
+fn warnings_exit_0_unless_denied() {
+    let dir = folder(&[(".env.test", WARNING_ONLY)]);
+    assert_eq!(code(&run_in(dir.path(), &[])), 0);
+    let denied = run_in(dir.path(), &["-D", "warnings", "--format", "json"]);
+    assert_eq!(code(&denied), 1);
+    assert_eq!(json(&denied)["diagnostics"][0]["severity"], "error");
+    let allowed = run_in(
+        dir.path(),
+        &[
+            "-D",
+            "warnings",
+            "-A",
+            "slow-test-teardown",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&allowed), 0);
+    assert_eq!(json(&allowed)["diagnostics"].as_array().unwrap().len(), 0);
+    let warned = run_in(dir.path(), &["-A", "warnings", "--format", "json"]);
+    assert_eq!(json(&warned)["summary"]["warnings"], 0);
+}
+
+#[test]
+fn a_rule_can_be_lowered_to_a_warning() {
+    let dir = folder(&[(".env.test", ERROR)]);
+    let out = run_in(
+        dir.path(),
+        &["-W", "request-not-below-session", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0);
+    assert_eq!(json(&out)["diagnostics"][0]["severity"], "warning");
+}
+
+#[test]
+fn exit_code_2_for_a_missing_path() {
+    let dir = folder(&[(".env.test", CLEAN)]);
+    let out = run_in(dir.path(), &["--color", "never", "no/such/dir"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("the path `no/such/dir` does not exist"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exit_code_2_for_an_unreadable_file_and_the_rest_is_still_linted() {
+    let dir = folder(&[
+        (".env", b"KAFKA_SESSION_TIMEOUT_MS=\xff\n"),
+        ("svc/.env.test", ERROR),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    let rules: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["unreadable-file", "request-not-below-session"]);
+    assert!(
+        doc["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8")
+    );
+}
+
+#[test]
+fn exit_code_2_for_unknown_rules_with_a_suggestion() {
+    let out = run(&["-D", "heartbeat-above-third-of-sesion"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("did you mean `heartbeat-above-third-of-session`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exit_code_2_when_cargo_metadata_fails_quoting_cargo() {
+    let dir = folder(&[("Cargo.toml", b"[package\nname = "), (".env.test", CLEAN)]);
+    let out = run_in(dir.path(), &["--color", "never"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("`cargo metadata` failed"), "{err}");
+    assert!(
+        err.contains("cargo said:") && err.contains("Cargo.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exit_code_2_for_a_missing_manifest() {
+    let out = run(&["--manifest-path", "no/Cargo.toml"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("does not exist"));
+}
+
+#[test]
+fn help_documents_exit_codes_and_version_prints() {
+    let help = run(&["--help"]);
+    assert_eq!(code(&help), 0);
+    let text = stdout(&help);
+    assert!(text.contains("Usage: cargo kafka-lint"), "{text}");
+    assert!(
+        text.contains("Exit codes:") && text.contains("2  usage, configuration or I/O error"),
+        "{text}"
+    );
+    let version = run(&["--version"]);
+    assert_eq!(
+        stdout(&version),
+        format!("cargo-kafka-lint {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn quiet_prints_findings_only_and_verbose_prints_notes() {
+    let dir = folder(&[
+        (".env.test", WARNING_ONLY),
+        ("kafka.env", b"KAFKA_BROKER_ID=1\n"),
+    ]);
+    let quiet = stderr(&run_in(dir.path(), &["-q", "--color", "never"]));
+    assert!(
+        quiet.contains("slow-test-teardown") && !quiet.contains("checked"),
+        "{quiet}"
+    );
+    let verbose = stderr(&run_in(dir.path(), &["-v", "--color", "never"]));
+    assert!(
+        verbose.contains("note: kafka.env: skipped Kafka settings"),
+        "{verbose}"
+    );
+    let quiet_json = run_in(dir.path(), &["-q", "--format", "json"]);
+    assert!(stderr(&quiet_json).is_empty());
+}
+
+#[test]
+fn color_follows_flag_then_cargo_term_color_then_no_color() {
+    let dir = folder(&[(".env.test", ERROR)]);
+    let escape = |o: &Output| o.stderr.contains(&0x1b);
+    assert!(escape(&run_in(dir.path(), &["--color", "always"])));
+    assert!(!escape(&run_in(dir.path(), &["--color", "never"])));
+    assert!(
+        !escape(&run_in(dir.path(), &[])),
+        "auto is off when stderr is not a terminal"
+    );
+    let bin = env!("CARGO_BIN_EXE_cargo-kafka-lint");
+    let with_env = |k: &str, v: &str, args: &[&str]| {
+        Command::new(bin)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .env(k, v)
+            .output()
+            .unwrap()
+    };
+    assert!(escape(&with_env("CARGO_TERM_COLOR", "always", &[])));
+    assert!(!escape(&with_env(
+        "CARGO_TERM_COLOR",
+        "always",
+        &["--color", "never"]
+    )));
+    assert!(escape(&with_env("NO_COLOR", "1", &["--color", "always"])));
+}
+
+#[test]
+fn json_spans_count_characters_and_are_one_based() {
+    let text =
+        "# ☕ café\nKAFKA_SESSION_TIMEOUT_MS=6000\nKAFKA_REQUEST_TIMEOUT_MS=\u{3000}\"日本6000\"\n";
+    let dir = folder(&[(".env", text.as_bytes())]);
+    let doc = json(&run_in(dir.path(), &["--format", "json"]));
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["rule"], "malformed-timeout-value");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(27))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(3), Some(35))
+    );
+}
+
+#[test]
+fn json_labels_point_at_the_compared_value() {
+    let dir = folder(&[(".env.test", ERROR)]);
+    let doc = json(&run_in(dir.path(), &["--format", "json"]));
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_column"].as_u64()
+        ),
+        (Some(3), Some(26), Some(31))
+    );
+    let label = &d["labels"][0];
+    assert_eq!(label["file"], ".env.test");
+    assert_eq!(
+        (
+            label["line"].as_u64(),
+            label["column"].as_u64(),
+            label["end_column"].as_u64()
+        ),
+        (Some(1), Some(26), Some(30))
+    );
+    assert_eq!(label["message"], "session timeout set here (6000 ms)");
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("KAFKA_REQUEST_TIMEOUT_MS=5000")
+    );
+}
+
+#[test]
+fn the_cargo_target_dir_git_and_symlinks_are_not_walked() {
+    let dir = folder(&[
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", b"fn main() {}\n"),
+        (".env.test", CLEAN),
+        ("target/debug/.env.test", ERROR),
+        (".git/.env.test", ERROR),
+    ]);
+    let outside = folder(&[(".env.test", ERROR)]);
+    std::os::unix::fs::symlink(
+        outside.path().join(".env.test"),
+        dir.path().join("linked.env"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("outside")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let out = run_in(dir.path(), &["--format", "json", "-v"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&out)["summary"]["files"]["env"], 1);
+}
+
+#[test]
+fn a_fifo_named_like_an_env_file_is_not_read() {
+    let dir = folder(&[(".env", CLEAN)]);
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join(".env.test"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json(&out)["summary"]["files"]["env"], 1);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let manifest = demo_manifest();
+    let args = [
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let first = run(&args);
+    for _ in 0..3 {
+        assert_eq!(run(&args).stdout, first.stdout);
+    }
+}

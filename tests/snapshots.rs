@@ -1,0 +1,36 @@
+//! Snapshots of the human output for each rule's firing fixture, so a reviewer sees exactly
+//! what a user sees: messages, labels on the source, help.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
+use std::path::Path;
+
+use cargo_kafka_lint::report::human::{self, Style};
+use cargo_kafka_lint::{Rule, RuleLevels, Workspace, lint_workspace};
+
+#[test]
+fn human_output_of_every_rule() {
+    for rule in Rule::ALL {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules")
+            .join(rule.id())
+            .join("fire");
+        let ws = Workspace {
+            root,
+            target_dir: None,
+            manifest: None,
+        };
+        let mut levels = RuleLevels::default();
+        for other in Rule::ALL.iter().filter(|r| *r != rule) {
+            levels.set(*other, cargo_kafka_lint::Level::Allow);
+        }
+        let report = lint_workspace(&ws, &[], &levels);
+        let style = Style {
+            color: false,
+            width: 100,
+            summary: true,
+            notes: false,
+        };
+        insta::assert_snapshot!(format!("rule_{}", rule.id()), human::render(&report, style));
+    }
+}
