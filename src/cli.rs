@@ -115,7 +115,12 @@ fn rule_id() -> fn(&str) -> Result<String, String> {
 
 fn check_rule_name(name: &str, with_group: bool) -> Result<String, String> {
     let group: &[&str] = if with_group { &["warnings"] } else { &[] };
-    let names = || Rule::ALL.iter().map(|r| r.id()).chain(group.iter().copied());
+    let names = || {
+        Rule::ALL
+            .iter()
+            .map(|r| r.id())
+            .chain(group.iter().copied())
+    };
     if names().any(|n| n == name) {
         return Ok(name.to_owned());
     }

@@ -12,7 +12,13 @@ pub fn rules_table() -> String {
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     let mut out = format!("{:width$}  {:5}  SUMMARY\n", "RULE", "LEVEL");
     for rule in Rule::ALL {
-        let _ = writeln!(out, "{:width$}  {:5}  {}", rule.id(), rule.default_level().as_str(), rule.summary());
+        let _ = writeln!(
+            out,
+            "{:width$}  {:5}  {}",
+            rule.id(),
+            rule.default_level().as_str(),
+            rule.summary()
+        );
     }
     out
 }

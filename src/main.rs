@@ -61,8 +61,12 @@ fn main() -> ExitCode {
 /// `rules` and `explain`: documentation from the registry, on stdout.
 fn run_subcommand(command: Subcommand) -> ExitCode {
     let text = match command {
-        Subcommand::Rules { format: Format::Human } => docs::rules_table(),
-        Subcommand::Rules { format: Format::Json } => docs::rules_json(),
+        Subcommand::Rules {
+            format: Format::Human,
+        } => docs::rules_table(),
+        Subcommand::Rules {
+            format: Format::Json,
+        } => docs::rules_json(),
         Subcommand::Explain { rule } => match Rule::from_id(&rule) {
             Some(rule) => docs::explain(rule),
             None => return ExitCode::from(2),

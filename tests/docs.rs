@@ -36,17 +36,34 @@ fn every_rule_is_explained_by_the_binary() {
     assert!(listing.status.success());
     let listing = String::from_utf8(listing.stdout).unwrap();
     for rule in Rule::ALL {
-        assert!(listing.contains(rule.id()), "{} missing from `rules`", rule.id());
-        let out = Command::new(bin).args(["kafka-lint", "explain", rule.id()]).output().unwrap();
+        assert!(
+            listing.contains(rule.id()),
+            "{} missing from `rules`",
+            rule.id()
+        );
+        let out = Command::new(bin)
+            .args(["kafka-lint", "explain", rule.id()])
+            .output()
+            .unwrap();
         assert!(out.status.success());
         assert_eq!(String::from_utf8(out.stdout).unwrap(), docs::explain(*rule));
     }
-    let json = Command::new(bin).args(["rules", "--format", "json"]).output().unwrap();
+    let json = Command::new(bin)
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(rules.as_array().unwrap().len(), Rule::ALL.len());
-    let unknown = Command::new(bin).args(["explain", "request-below-session"]).output().unwrap();
+    let unknown = Command::new(bin)
+        .args(["explain", "request-below-session"])
+        .output()
+        .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8(unknown.stderr).unwrap().contains("did you mean `request-not-below-session`"));
+    assert!(
+        String::from_utf8(unknown.stderr)
+            .unwrap()
+            .contains("did you mean `request-not-below-session`")
+    );
 }
 
 #[test]
@@ -56,5 +73,8 @@ fn rules_listing_snapshot() {
 
 #[test]
 fn explain_snapshot() {
-    insta::assert_snapshot!("explain_request_not_below_session", docs::explain(Rule::RequestNotBelowSession));
+    insta::assert_snapshot!(
+        "explain_request_not_below_session",
+        docs::explain(Rule::RequestNotBelowSession)
+    );
 }
