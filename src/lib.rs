@@ -77,13 +77,18 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
         });
     }
     for (path, reason) in found.unreadable {
+        let folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         let file = model.files.add(SourceFile::new(
             display_name(root, &path),
             path,
             FileKind::Env,
             String::new(),
         ));
-        model.unreadable.push(Unreadable { file, reason });
+        model.unreadable.push(Unreadable {
+            file,
+            reason,
+            folder,
+        });
     }
     for path in found.env_files {
         let name = display_name(root, &path);
@@ -94,7 +99,11 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
                     model
                         .files
                         .add(SourceFile::new(name, path, FileKind::Env, String::new()));
-                model.unreadable.push(Unreadable { file, reason });
+                model.unreadable.push(Unreadable {
+                    file,
+                    reason,
+                    folder: false,
+                });
                 continue;
             }
         };

@@ -22,11 +22,12 @@ pub struct Model {
     pub notes: Vec<Note>,
 }
 
-/// A file that exists but could not be read as UTF-8 text.
+/// A file that exists but could not be read as UTF-8 text, or a folder that could not be listed.
 #[derive(Debug)]
 pub struct Unreadable {
     pub file: FileId,
     pub reason: String,
+    pub folder: bool,
 }
 
 /// Something the run chose not to lint, and why.

@@ -443,3 +443,71 @@ fn output_is_deterministic() {
         assert_eq!(run(&args).stdout, first.stdout);
     }
 }
+
+#[test]
+fn a_permission_denied_file_is_reported_and_the_rest_is_linted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder(&[
+        (".env.test", b"KAFKA_SESSION_TIMEOUT_MS=6000\n"),
+        ("svc/.env.test", ERROR),
+    ]);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("svc"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        dir.path().join(".env.test"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    // root reads any file; run as `nobody` where that is possible.
+    let bin = env!("CARGO_BIN_EXE_cargo-kafka-lint");
+    let as_nobody = Command::new("setpriv")
+        .args([
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            bin,
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output();
+    let out = match as_nobody {
+        Ok(out) if out.status.code() != Some(127) && !out.stdout.is_empty() => out,
+        _ => run_in(dir.path(), &["--format", "json"]),
+    };
+    let doc = json(&out);
+    if doc["diagnostics"][0]["rule"] != "unreadable-file" {
+        eprintln!("skipped: this user can read a file with mode 000 and cannot switch users");
+        return;
+    }
+    assert_eq!(code(&out), 2);
+    let message = doc["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Permission denied"), "{message}");
+    let folder = doc["diagnostics"][1]["message"].as_str().unwrap();
+    assert_eq!(
+        folder,
+        "cannot list the folder `locked`: Permission denied (os error 13)"
+    );
+    assert_eq!(doc["diagnostics"][2]["rule"], "request-not-below-session");
+}
+
+#[test]
+fn a_file_path_is_linted_and_other_files_are_ignored() {
+    let dir = folder(&[
+        (".env.test", ERROR),
+        ("other/.env.test", ERROR),
+        ("notes.txt", b"x"),
+    ]);
+    let out = run_in(
+        dir.path(),
+        &["--format", "json", "other/.env.test", "notes.txt"],
+    );
+    assert_eq!(code(&out), 1);
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["files"]["env"], 1);
+    assert_eq!(doc["diagnostics"][0]["file"], "other/.env.test");
+}

@@ -26,10 +26,18 @@ declare_rule! {
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for unreadable in &model.unreadable {
         let name = &model.files.get(unreadable.file).name;
-        let message = format!("cannot read `{name}`: {}", unreadable.reason);
-        out.push(
-            Diagnostic::new(Rule::UnreadableFile, message, Label::new(unreadable.file, 0..0, "not read"))
-                .with_help("make the file readable UTF-8 text; it was not linted"),
-        );
+        let (message, help) = if unreadable.folder {
+            (
+                format!("cannot list the folder `{name}`: {}", unreadable.reason),
+                "make the folder readable; nothing below it was linted",
+            )
+        } else {
+            (
+                format!("cannot read `{name}`: {}", unreadable.reason),
+                "make the file readable UTF-8 text; it was not linted",
+            )
+        };
+        let label = Label::new(unreadable.file, 0..0, "not read");
+        out.push(Diagnostic::new(Rule::UnreadableFile, message, label).with_help(help));
     }
 }
