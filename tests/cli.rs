@@ -462,6 +462,12 @@ fn a_permission_denied_file_is_reported_and_the_rest_is_linted() {
         std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
+    std::fs::create_dir(dir.path().join("locked")).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("locked"),
+        std::fs::Permissions::from_mode(0),
+    )
+    .unwrap();
     // root reads any file; run as `nobody` where that is possible.
     let bin = env!("CARGO_BIN_EXE_cargo-kafka-lint");
     let as_nobody = Command::new("setpriv")
