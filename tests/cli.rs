@@ -28,6 +28,14 @@ fn run(args: &[&str]) -> Output {
     run_in(&repo(), args)
 }
 
+/// Runs the binary from the repository root on the demo workspace.
+fn run_demo(args: &[&str]) -> Output {
+    let manifest = demo_manifest();
+    let mut all = vec!["--manifest-path", manifest.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().unwrap()
 }
@@ -42,6 +50,24 @@ fn stdout(output: &Output) -> String {
 
 fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The rule ids of a JSON report, in order.
+fn rules_of(doc: &serde_json::Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[track_caller]
+fn assert_contains(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected {needle:?} in:\n{haystack}"
+    );
 }
 
 /// A temporary folder outside any Cargo project, with the given files.
@@ -68,14 +94,7 @@ const ERROR: &[u8] = b"KAFKA_SESSION_TIMEOUT_MS=6000\nKAFKA_HEARTBEAT_INTERVAL_M
 
 #[test]
 fn demo_human_output() {
-    let manifest = demo_manifest();
-    let out = run(&[
-        "--manifest-path",
-        manifest.to_str().unwrap(),
-        "--color",
-        "never",
-        "-v",
-    ]);
+    let out = run_demo(&["--color", "never", "-v"]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).is_empty());
     insta::assert_snapshot!("demo_human", stderr(&out));
@@ -83,13 +102,7 @@ fn demo_human_output() {
 
 #[test]
 fn demo_json_output() {
-    let manifest = demo_manifest();
-    let out = run(&[
-        "--manifest-path",
-        manifest.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let out = run_demo(&["--format", "json"]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let doc = json(&out);
@@ -119,26 +132,13 @@ fn cargo_subcommand_form_and_direct_form_agree() {
 fn nearest_cargo_toml_gives_the_workspace_root() {
     let member = repo().join("fixtures/demo/services/orders");
     let from_member = run_in(&member, &["--format", "json"]);
-    let manifest = demo_manifest();
-    let from_manifest = run(&[
-        "--manifest-path",
-        manifest.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let from_manifest = run_demo(&["--format", "json"]);
     assert_eq!(stdout(&from_member), stdout(&from_manifest));
 }
 
 #[test]
 fn paths_restrict_linting_and_stay_relative_to_the_root() {
-    let manifest = demo_manifest();
-    let out = run(&[
-        "--manifest-path",
-        manifest.to_str().unwrap(),
-        "--format",
-        "json",
-        "fixtures/demo/services/orders",
-    ]);
+    let out = run_demo(&["--format", "json", "fixtures/demo/services/orders"]);
     let doc = json(&out);
     let files: Vec<&str> = doc["diagnostics"]
         .as_array()
@@ -213,11 +213,7 @@ fn exit_code_2_for_a_missing_path() {
     let dir = folder(&[(".env.test", CLEAN)]);
     let out = run_in(dir.path(), &["--color", "never", "no/such/dir"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("the path `no/such/dir` does not exist"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "the path `no/such/dir` does not exist");
 }
 
 #[test]
@@ -229,18 +225,13 @@ fn exit_code_2_for_an_unreadable_file_and_the_rest_is_still_linted() {
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 2);
     let doc = json(&out);
-    let rules: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
-    assert_eq!(rules, ["unreadable-file", "request-not-below-session"]);
-    assert!(
-        doc["diagnostics"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not UTF-8")
+    assert_eq!(
+        rules_of(&doc),
+        ["unreadable-file", "request-not-below-session"]
+    );
+    assert_contains(
+        doc["diagnostics"][0]["message"].as_str().unwrap(),
+        "not UTF-8",
     );
 }
 
@@ -248,10 +239,9 @@ fn exit_code_2_for_an_unreadable_file_and_the_rest_is_still_linted() {
 fn exit_code_2_for_unknown_rules_with_a_suggestion() {
     let out = run(&["-D", "heartbeat-above-third-of-sesion"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("did you mean `heartbeat-above-third-of-session`"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "did you mean `heartbeat-above-third-of-session`",
     );
 }
 
@@ -261,18 +251,16 @@ fn exit_code_2_when_cargo_metadata_fails_quoting_cargo() {
     let out = run_in(dir.path(), &["--color", "never"]);
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
-    assert!(err.contains("`cargo metadata` failed"), "{err}");
-    assert!(
-        err.contains("cargo said:") && err.contains("Cargo.toml"),
-        "{err}"
-    );
+    assert_contains(&err, "`cargo metadata` failed");
+    assert_contains(&err, "cargo said:");
+    assert_contains(&err, "Cargo.toml");
 }
 
 #[test]
 fn exit_code_2_for_a_missing_manifest() {
     let out = run(&["--manifest-path", "no/Cargo.toml"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("does not exist"));
+    assert_contains(&stderr(&out), "does not exist");
 }
 
 #[test]
@@ -280,11 +268,9 @@ fn help_documents_exit_codes_and_version_prints() {
     let help = run(&["--help"]);
     assert_eq!(code(&help), 0);
     let text = stdout(&help);
-    assert!(text.contains("Usage: cargo kafka-lint"), "{text}");
-    assert!(
-        text.contains("Exit codes:") && text.contains("2  usage, configuration or I/O error"),
-        "{text}"
-    );
+    assert_contains(&text, "Usage: cargo kafka-lint");
+    assert_contains(&text, "Exit codes:");
+    assert_contains(&text, "2  usage, configuration or I/O error");
     let version = run(&["--version"]);
     assert_eq!(
         stdout(&version),
@@ -304,10 +290,7 @@ fn quiet_prints_findings_only_and_verbose_prints_notes() {
         "{quiet}"
     );
     let verbose = stderr(&run_in(dir.path(), &["-v", "--color", "never"]));
-    assert!(
-        verbose.contains("note: kafka.env: skipped Kafka settings"),
-        "{verbose}"
-    );
+    assert_contains(&verbose, "note: kafka.env: skipped Kafka settings");
     let quiet_json = run_in(dir.path(), &["-q", "--format", "json"]);
     assert!(stderr(&quiet_json).is_empty());
 }
@@ -492,7 +475,7 @@ fn a_permission_denied_file_is_reported_and_the_rest_is_linted() {
     }
     assert_eq!(code(&out), 2);
     let message = doc["diagnostics"][0]["message"].as_str().unwrap();
-    assert!(message.contains("Permission denied"), "{message}");
+    assert_contains(&message, "Permission denied");
     let folder = doc["diagnostics"][1]["message"].as_str().unwrap();
     assert_eq!(
         folder,
