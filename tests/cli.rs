@@ -448,7 +448,7 @@ fn a_permission_denied_file_is_reported_and_the_rest_is_linted() {
     std::fs::create_dir(dir.path().join("locked")).unwrap();
     std::fs::set_permissions(
         dir.path().join("locked"),
-        std::fs::Permissions::from_mode(0),
+        std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
     // root reads any file; run as `nobody` where that is possible.
@@ -475,7 +475,7 @@ fn a_permission_denied_file_is_reported_and_the_rest_is_linted() {
     }
     assert_eq!(code(&out), 2);
     let message = doc["diagnostics"][0]["message"].as_str().unwrap();
-    assert_contains(&message, "Permission denied");
+    assert_contains(message, "Permission denied");
     let folder = doc["diagnostics"][1]["message"].as_str().unwrap();
     assert_eq!(
         folder,
