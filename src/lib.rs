@@ -26,7 +26,7 @@ pub use report::Report;
 pub use rules::{Level, Rule, RuleLevels};
 
 use model::{Note, Unreadable};
-use source::{FileKind, SourceFile};
+use source::SourceFile;
 pub use workspace::Workspace;
 
 /// What to lint and how.
@@ -81,7 +81,6 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
         let file = model.files.add(SourceFile::new(
             display_name(root, &path),
             path,
-            FileKind::Env,
             String::new(),
         ));
         model.unreadable.push(Unreadable {
@@ -95,10 +94,7 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
         let text = match read_text(&path) {
             Ok(text) => text,
             Err(reason) => {
-                let file =
-                    model
-                        .files
-                        .add(SourceFile::new(name, path, FileKind::Env, String::new()));
+                let file = model.files.add(SourceFile::new(name, path, String::new()));
                 model.unreadable.push(Unreadable {
                     file,
                     reason,
@@ -111,9 +107,7 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let file = model
-            .files
-            .add(SourceFile::new(name, path, FileKind::Env, text));
+        let file = model.files.add(SourceFile::new(name, path, text));
         let source = model.files.get(file);
         let (env, note) = env::analyze(file, &file_name, &source.name, &source.text);
         model.env_files.push(env);

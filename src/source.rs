@@ -11,13 +11,6 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub(crate) u32);
 
-/// What kind of file the pipeline took it for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// A dotenv file (`.env`, `.env.test`, `app.env`, ...).
-    Env,
-}
-
 /// One file the run looked at.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -25,21 +18,19 @@ pub struct SourceFile {
     pub name: String,
     /// Path on disk.
     pub path: PathBuf,
-    pub kind: FileKind,
     /// The text as read; empty when the file could not be read.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, kind: FileKind, text: String) -> Self {
+    pub fn new(name: String, path: PathBuf, text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
             name,
             path,
-            kind,
             text,
             line_starts,
         }
@@ -129,7 +120,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile::new("f".into(), "f".into(), FileKind::Env, text.into())
+        SourceFile::new("f".into(), "f".into(), text.into())
     }
 
     #[test]

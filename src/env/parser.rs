@@ -96,7 +96,6 @@ pub type Item = Result<Entry, LineError>;
 /// Parses a whole file. A leading byte-order mark is skipped, as `dotenvy::dotenv()` does.
 pub fn parse(text: &str) -> Vec<Item> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut known: HashMap<String, bool> = HashMap::new();
     let mut values: HashMap<String, String> = HashMap::new();
     let mut items = Vec::new();
     for line in (LogicalLines { text, pos: start }) {
@@ -104,7 +103,6 @@ pub fn parse(text: &str) -> Vec<Item> {
             Logical::Line(range) => {
                 let mut parser = LineParser {
                     text,
-                    known: &mut known,
                     values: &mut values,
                 };
                 match parser.parse_line(range) {
@@ -272,8 +270,7 @@ fn eof_error(text: &str, start: usize, state: JoinState, quote_open_at: usize) -
 /// dotenvy's `LineParser` and `parse_value` over one logical line.
 struct LineParser<'a, 'm> {
     text: &'a str,
-    /// Keys defined so far; `true` once defined (dotenvy's `substitution_data`).
-    known: &'m mut HashMap<String, bool>,
+    /// Values of the keys defined so far, empty values included (dotenvy's `substitution_data`).
     values: &'m mut HashMap<String, String>,
 }
 
@@ -299,25 +296,19 @@ impl LineParser<'_, '_> {
             return Err(missing_equals(text, key, key_span, pos, line_end));
         }
         pos = skip_whitespace(text, pos + 1, line_end);
-        if pos == line_end || text[pos..line_end].starts_with('#') {
-            self.known.insert(key.clone(), true);
-            self.values.remove(&key);
-            return Ok(Some(Entry {
-                key,
-                key_span,
-                value: String::new(),
-                value_span: pos..pos,
-                substitutions: Vec::new(),
-            }));
-        }
-        let (value, substitutions) = self.parse_value(pos..line_end)?;
-        self.known.insert(key.clone(), true);
+        let empty = pos == line_end || text[pos..line_end].starts_with('#');
+        let value_span = if empty { pos..pos } else { pos..line_end };
+        let (value, substitutions) = if empty {
+            (String::new(), Vec::new())
+        } else {
+            self.parse_value(value_span.clone())?
+        };
         self.values.insert(key.clone(), value.clone());
         Ok(Some(Entry {
             key,
             key_span,
             value,
-            value_span: pos..line_end,
+            value_span,
             substitutions,
         }))
     }
@@ -466,7 +457,7 @@ impl LineParser<'_, '_> {
         if let Some(value) = self.values.get(name) {
             output.push_str(value);
         }
-        let resolved = name.is_empty() || self.known.contains_key(name);
+        let resolved = name.is_empty() || self.values.contains_key(name);
         let cut_short = if braced {
             None
         } else {

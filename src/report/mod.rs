@@ -31,19 +31,7 @@ impl Report {
     /// Sorts findings by file, line, column and rule, and drops exact repeats.
     pub fn new(model: Model, mut diagnostics: Vec<Diagnostic>) -> Report {
         let files = model.files;
-        diagnostics.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    files.get(d.primary.file).name.clone(),
-                    d.primary.span.start,
-                    d.rule.id(),
-                )
-            };
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.message.cmp(&b.message))
-                .then_with(|| a.primary.span.end.cmp(&b.primary.span.end))
-        });
+        diagnostics.sort_by(|a, b| sort_key(&files, a).cmp(&sort_key(&files, b)));
         diagnostics
             .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
         let checked = Checked {
@@ -94,6 +82,21 @@ impl Report {
             plural(files.len(), "file")
         )
     }
+}
+
+/// File, position, rule, then message: a total order, so output never depends on rule order.
+fn sort_key<'a>(
+    files: &'a Files,
+    d: &'a Diagnostic,
+) -> (&'a str, usize, &'static str, &'a str, usize) {
+    let file = files.get(d.primary.file).name.as_str();
+    (
+        file,
+        d.primary.span.start,
+        d.rule.id(),
+        d.message.as_str(),
+        d.primary.span.end,
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {
