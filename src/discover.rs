@@ -17,6 +17,8 @@ use crate::env::is_env_file_name;
 pub struct Discovered {
     /// Env files to lint, deduplicated and sorted.
     pub env_files: BTreeSet<PathBuf>,
+    /// Rust files to analyse, deduplicated and sorted.
+    pub rust_files: BTreeSet<PathBuf>,
     /// Paths that could not be listed, with the reason.
     pub unreadable: Vec<(PathBuf, String)>,
     /// Paths left out on purpose, with the reason (for verbose output).
@@ -51,7 +53,8 @@ pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>) -> Discovered {
 
 fn visit(entry: &DirEntry, found: &mut Discovered) {
     let name = entry.file_name().to_string_lossy();
-    if !is_env_file_name(&name) {
+    let rust = name.ends_with(".rs");
+    if !rust && !is_env_file_name(&name) {
         return;
     }
     let file_type = entry.file_type();
@@ -60,6 +63,8 @@ fn visit(entry: &DirEntry, found: &mut Discovered) {
             entry.path().to_path_buf(),
             "skipped: symbolic links are not followed".into(),
         ));
+    } else if file_type.is_file() && rust {
+        found.rust_files.insert(entry.path().to_path_buf());
     } else if file_type.is_file() {
         found.env_files.insert(entry.path().to_path_buf());
     } else if !file_type.is_dir() {

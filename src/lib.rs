@@ -12,6 +12,7 @@ pub mod error;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod rust;
 pub mod setting;
 pub mod source;
 pub mod suggest;
@@ -62,13 +63,14 @@ pub fn lint_workspace(ws: &Workspace, paths: &[PathBuf], levels: &RuleLevels) ->
         paths
     };
     let found = discover::discover(roots, ws.target_dir.as_deref());
-    let model = build_model(&ws.root, found);
+    let model = build_model(ws, found);
     let diagnostics = rules::run(&model, levels);
     Report::new(model, diagnostics)
 }
 
 /// Reads and parses every discovered file.
-fn build_model(root: &Path, found: discover::Discovered) -> Model {
+fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
+    let root = ws.root.as_path();
     let mut model = Model::default();
     for (path, reason) in found.skipped {
         model.notes.push(Note {
@@ -113,7 +115,62 @@ fn build_model(root: &Path, found: discover::Discovered) -> Model {
         model.env_files.push(env);
         model.notes.extend(note);
     }
+    for files in by_package(&ws.packages, found.rust_files) {
+        analyze_rust(&mut model, root, files);
+    }
     model
+}
+
+/// Groups Rust files by the package whose folder holds them (the innermost one), so that each
+/// crate is analysed as a whole; files outside every package form one more group.
+fn by_package(
+    packages: &[PathBuf],
+    files: std::collections::BTreeSet<PathBuf>,
+) -> Vec<Vec<PathBuf>> {
+    let mut groups: std::collections::BTreeMap<Option<&Path>, Vec<PathBuf>> =
+        std::collections::BTreeMap::new();
+    for file in files {
+        let owner = packages
+            .iter()
+            .filter(|p| file.starts_with(p))
+            .max_by_key(|p| p.as_os_str().len());
+        groups
+            .entry(owner.map(PathBuf::as_path))
+            .or_default()
+            .push(file);
+    }
+    groups.into_values().collect()
+}
+
+/// Reads, parses and analyses the Rust files of one crate.
+fn analyze_rust(model: &mut Model, root: &Path, paths: Vec<PathBuf>) {
+    let mut ids = Vec::new();
+    for path in paths {
+        let name = display_name(root, &path);
+        match read_text(&path) {
+            Ok(text) => ids.push(model.files.add(SourceFile::new(name, path, text))),
+            Err(reason) => {
+                let file = model.files.add(SourceFile::new(name, path, String::new()));
+                model.unreadable.push(Unreadable {
+                    file,
+                    reason,
+                    folder: false,
+                });
+            }
+        }
+    }
+    model.rust_files += ids.len();
+    let sources: Vec<(source::FileId, &str)> = ids
+        .iter()
+        .map(|id| (*id, model.files.get(*id).text.as_str()))
+        .collect();
+    let (clients, failures) = rust::analyze_sources(&sources);
+    model.clients.extend(clients);
+    model.rust_failures.extend(
+        failures
+            .into_iter()
+            .map(|(file, failure)| model::RustFailure { file, failure }),
+    );
 }
 
 /// Reads a file as UTF-8 text, or says why it cannot.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::env::parser::{Entry, LineError};
+use crate::rust::{ClientKind, Construction, KeyState, ParseFailure};
 use crate::setting::Setting;
 use crate::source::{FileId, Files};
 use crate::timeout::TimeoutValue;
@@ -20,6 +21,69 @@ pub struct Model {
     pub unreadable: Vec<Unreadable>,
     /// Things left out on purpose, for verbose output.
     pub notes: Vec<Note>,
+    /// How many Rust files were read.
+    pub rust_files: usize,
+    /// Rust files syn could not parse.
+    pub rust_failures: Vec<RustFailure>,
+    /// Every rdkafka client creation found in Rust sources, in file order.
+    pub clients: Vec<Construction>,
+}
+
+/// A Rust file that could not be parsed.
+#[derive(Debug)]
+pub struct RustFailure {
+    pub file: FileId,
+    pub failure: ParseFailure,
+}
+
+/// The three timeouts the policy requires of every group consumer.
+pub const REQUIRED_KEYS: [Setting; 3] = [Setting::Session, Setting::Heartbeat, Setting::Socket];
+
+/// What the rules ask of a client creation.
+pub trait ClientFacts {
+    /// The state of a librdkafka property.
+    fn key(&self, key: &str) -> KeyState;
+    /// A consumer: created as `BaseConsumer`/`StreamConsumer`, or of unknown type with a
+    /// `group.id` (only consumers have one).
+    fn is_consumer(&self) -> bool;
+    /// A consumer that joins a group: it sets `group.id` and is not only ever `assign()`ed.
+    fn is_group_consumer(&self) -> bool;
+    /// `group.protocol=consumer` (KIP-848): the broker owns session and heartbeat.
+    fn uses_consumer_protocol(&self) -> bool;
+    /// The timeouts the policy requires of this consumer.
+    fn required(&self) -> &'static [Setting];
+}
+
+impl ClientFacts for Construction {
+    fn key(&self, key: &str) -> KeyState {
+        self.config.get(key)
+    }
+
+    fn is_consumer(&self) -> bool {
+        match self.kind {
+            ClientKind::Consumer => true,
+            ClientKind::Unknown => matches!(self.key("group.id"), KeyState::Set { .. }),
+            ClientKind::Producer | ClientKind::Admin | ClientKind::Other => false,
+        }
+    }
+
+    fn is_group_consumer(&self) -> bool {
+        self.is_consumer()
+            && matches!(self.key("group.id"), KeyState::Set { .. })
+            && (self.subscribed || !self.assigned)
+    }
+
+    fn uses_consumer_protocol(&self) -> bool {
+        matches!(self.key("group.protocol"), KeyState::Set { value: Some(v), .. } if v.trim().eq_ignore_ascii_case("consumer"))
+    }
+
+    fn required(&self) -> &'static [Setting] {
+        if self.uses_consumer_protocol() {
+            &REQUIRED_KEYS[2..]
+        } else {
+            &REQUIRED_KEYS
+        }
+    }
 }
 
 /// A file that exists but could not be read as UTF-8 text, or a folder that could not be listed.

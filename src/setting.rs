@@ -43,6 +43,32 @@ impl Setting {
         format!("{prefix}KAFKA_{}", self.env_suffixes()[0])
     }
 
+    /// The librdkafka property a consumer sets for this setting. `Request` has none: on a
+    /// consumer, `request.timeout.ms` is a producer property that librdkafka ignores, and the
+    /// request timeout is `socket.timeout.ms` (KAFKA-FACTS §2.3).
+    pub fn rdkafka_key(self) -> Option<&'static str> {
+        match self {
+            Setting::Session => Some("session.timeout.ms"),
+            Setting::Heartbeat => Some("heartbeat.interval.ms"),
+            Setting::Request => None,
+            Setting::Socket => Some("socket.timeout.ms"),
+            Setting::MaxPoll => Some("max.poll.interval.ms"),
+            Setting::FetchWait => Some("fetch.wait.max.ms"),
+        }
+    }
+
+    /// librdkafka's default for the property (KAFKA-FACTS §2.1, librdkafka 2.12).
+    pub fn librdkafka_default(self) -> Option<u64> {
+        match self {
+            Setting::Session => Some(45_000),
+            Setting::Heartbeat => Some(3000),
+            Setting::Request => None,
+            Setting::Socket => Some(60_000),
+            Setting::MaxPoll => Some(300_000),
+            Setting::FetchWait => Some(500),
+        }
+    }
+
     /// The value the project's policy recommends for test env files (KAFKA-FACTS §5).
     pub fn test_value(self) -> Option<u64> {
         match self {

@@ -14,6 +14,21 @@ pub struct Workspace {
     pub target_dir: Option<PathBuf>,
     /// The manifest `cargo metadata` read, for a Cargo workspace.
     pub manifest: Option<PathBuf>,
+    /// The folder of each package; Rust files are analysed per package (crate). A plain
+    /// folder is one package.
+    pub packages: Vec<PathBuf>,
+}
+
+impl Workspace {
+    /// A plain folder linted as one unit, without Cargo.
+    pub fn folder(root: PathBuf) -> Self {
+        Workspace {
+            packages: vec![root.clone()],
+            root,
+            target_dir: None,
+            manifest: None,
+        }
+    }
 }
 
 /// Finds the workspace from `--manifest-path`, else from the nearest `Cargo.toml` at or above
@@ -34,11 +49,7 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Workspace, Err
     };
     match manifest {
         Some(manifest) => cargo_workspace(manifest),
-        None => Ok(Workspace {
-            root: cwd.to_path_buf(),
-            target_dir: None,
-            manifest: None,
-        }),
+        None => Ok(Workspace::folder(cwd.to_path_buf())),
     }
 }
 
@@ -53,10 +64,21 @@ fn cargo_workspace(manifest: PathBuf) -> Result<Workspace, Error> {
             manifest: manifest.clone(),
             message: cargo_message(e),
         })?;
+    let mut packages: Vec<PathBuf> = metadata
+        .workspace_packages()
+        .iter()
+        .filter_map(|p| {
+            p.manifest_path
+                .parent()
+                .map(|d| d.as_std_path().to_path_buf())
+        })
+        .collect();
+    packages.sort();
     Ok(Workspace {
         root: metadata.workspace_root.into_std_path_buf(),
         target_dir: Some(metadata.target_directory.into_std_path_buf()),
         manifest: Some(manifest),
+        packages,
     })
 }
 

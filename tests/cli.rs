@@ -108,7 +108,8 @@ fn demo_json_output() {
     let doc = json(&out);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["files"]["env"], 6);
-    assert_eq!(doc["summary"]["files"]["rust"], 0);
+    assert_eq!(doc["summary"]["files"]["rust"], 3);
+    assert_eq!(doc["summary"]["consumers"]["found"], 3);
     insta::assert_snapshot!("demo_json", stdout(&out));
 }
 

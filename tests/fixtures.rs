@@ -7,7 +7,10 @@
 //! #~^ malformed-timeout-value @26
 //! ```
 //!
-//! `#~` marks the line itself, `#~^` the line above (`#~^^` two above), `#~v` the line below.
+//! `#~` marks the line itself, `#~^` the line above (`#~^^` two above), `#~v` the line below;
+//! Rust files write the same with `//~` (`//~^ consumer-missing-timeouts @10`). Each sub-folder
+//! of a fixture folder is its own crate; a rule that is allowed by default is enabled in its
+//! own fixture folder.
 //! Several rule ids may follow; `@N` also pins the 1-based character column of the primary
 //! span's start. Because every rule runs, a fixture also proves that no other rule reports the
 //! same mistake a second time.
@@ -17,7 +20,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use cargo_kafka_lint::{Rule, RuleLevels, Workspace, lint_workspace};
+use cargo_kafka_lint::{Level, Rule, RuleLevels, Workspace, lint_workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Finding {
@@ -62,8 +65,12 @@ fn expectations(root: &Path) -> Expected {
             .to_string_lossy()
             .replace('\\', "/");
         for (index, line) in text.split('\n').enumerate() {
-            let Some(at) = line.find("#~") else { continue };
-            let spec = &line[at + 2..];
+            let rust = path.extension().is_some_and(|e| e == "rs");
+            let marker = if rust { "//~" } else { "#~" };
+            let Some(at) = line.find(marker) else {
+                continue;
+            };
+            let spec = &line[at + marker.len()..];
             let up = spec.chars().take_while(|c| *c == '^').count();
             let down = spec.chars().take_while(|c| *c == 'v').count();
             let target = index + 1 + down - up;
@@ -105,14 +112,20 @@ fn expectations(root: &Path) -> Expected {
     expected
 }
 
-/// Lints `root` as a plain folder and returns (finding, column) pairs.
-fn actual(root: &Path) -> Vec<(Finding, usize)> {
-    let ws = Workspace {
-        root: root.to_path_buf(),
-        target_dir: None,
-        manifest: None,
-    };
-    let report = lint_workspace(&ws, &[], &RuleLevels::default());
+/// Lints `root` as a plain folder whose sub-folders are crates, with every rule at its default
+/// level except `enable`, and returns (finding, column) pairs.
+fn actual(root: &Path, enable: Option<Rule>) -> Vec<(Finding, usize)> {
+    let mut ws = Workspace::folder(root.to_path_buf());
+    for entry in std::fs::read_dir(root).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            ws.packages.push(entry.path());
+        }
+    }
+    let mut levels = RuleLevels::default();
+    if let Some(rule) = enable.filter(|r| r.default_level() == Level::Allow) {
+        levels.set(rule, Level::Warn);
+    }
+    let report = lint_workspace(&ws, &[], &levels);
     report
         .diagnostics
         .iter()
@@ -131,9 +144,9 @@ fn actual(root: &Path) -> Vec<(Finding, usize)> {
         .collect()
 }
 
-fn check(root: &Path) -> Expected {
+fn check(root: &Path, enable: Option<Rule>) -> Expected {
     let expected = expectations(root);
-    let actual = actual(root);
+    let actual = actual(root, enable);
     let found: BTreeSet<Finding> = actual.iter().map(|(f, _)| f.clone()).collect();
     let missing: Vec<_> = expected.findings.difference(&found).collect();
     let unexpected: Vec<_> = found.difference(&expected.findings).collect();
@@ -167,7 +180,7 @@ fn every_rule_has_fixtures_that_fire_and_that_stay_silent() {
                 rule.id()
             );
         }
-        let expected = check(&dir);
+        let expected = check(&dir, Some(*rule));
         let fires = |side: &str| {
             expected
                 .findings
@@ -214,7 +227,7 @@ fn case_fixtures() {
         .unwrap()
         .flatten()
     {
-        check(&entry.path());
+        check(&entry.path(), None);
         count += 1;
     }
     assert!(count > 0);

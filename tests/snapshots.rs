@@ -15,14 +15,13 @@ fn human_output_of_every_rule() {
             .join("fixtures/rules")
             .join(rule.id())
             .join("fire");
-        let ws = Workspace {
-            root,
-            target_dir: None,
-            manifest: None,
-        };
+        let ws = Workspace::folder(root);
         let mut levels = RuleLevels::default();
         for other in Rule::ALL.iter().filter(|r| *r != rule) {
             levels.set(*other, cargo_kafka_lint::Level::Allow);
+        }
+        if rule.default_level() == cargo_kafka_lint::Level::Allow {
+            levels.set(*rule, cargo_kafka_lint::Level::Warn);
         }
         let report = lint_workspace(&ws, &[], &levels);
         let style = Style {

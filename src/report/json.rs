@@ -47,6 +47,14 @@ struct Summary {
     errors: usize,
     warnings: usize,
     files: Files,
+    consumers: Consumers,
+}
+
+#[derive(Serialize)]
+struct Consumers {
+    found: usize,
+    known: usize,
+    unresolved: usize,
 }
 
 #[derive(Serialize)]
@@ -70,6 +78,11 @@ pub fn render(report: &Report) -> String {
             files: Files {
                 env: report.checked.env,
                 rust: report.checked.rust,
+            },
+            consumers: Consumers {
+                found: report.consumers.found,
+                known: report.consumers.known,
+                unresolved: report.consumers.unresolved,
             },
         },
     };

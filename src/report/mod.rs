@@ -7,8 +7,11 @@ pub mod json;
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Model, Note};
+use std::fmt::Write as _;
+
+use crate::model::{ClientFacts, Model, Note};
 use crate::rules::Rule;
+use crate::rust::KeyState;
 use crate::source::Files;
 
 /// How many files of each kind were checked.
@@ -18,32 +21,45 @@ pub struct Checked {
     pub rust: usize,
 }
 
+/// How many rdkafka consumers were found, and how many of them the tool could fully follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consumers {
+    pub found: usize,
+    /// Every timeout and `group.id` known (set or unset).
+    pub known: usize,
+    /// Some of them depend on what the tool cannot see.
+    pub unresolved: usize,
+}
+
 /// Everything a renderer needs: the files, the findings in their final order, and counts.
 #[derive(Debug)]
 pub struct Report {
     pub files: Files,
     pub diagnostics: Vec<Diagnostic>,
     pub checked: Checked,
+    pub consumers: Consumers,
     pub notes: Vec<Note>,
 }
 
 impl Report {
     /// Sorts findings by file, line, column and rule, and drops exact repeats.
     pub fn new(model: Model, mut diagnostics: Vec<Diagnostic>) -> Report {
+        let checked = Checked {
+            env: model.env_files.len(),
+            rust: model.rust_files,
+        };
+        let consumers = count_consumers(&model);
         let files = model.files;
         diagnostics.sort_by(|a, b| sort_key(&files, a).cmp(&sort_key(&files, b)));
         diagnostics
             .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
-        let checked = Checked {
-            env: model.env_files.len(),
-            rust: 0,
-        };
         let mut notes = model.notes;
         notes.sort();
         Report {
             files,
             diagnostics,
             checked,
+            consumers,
             notes,
         }
     }
@@ -70,7 +86,18 @@ impl Report {
 
     /// `2 errors, 1 warning in 3 files; checked 5 env files`.
     pub fn summary_line(&self) -> String {
-        let checked = format!("checked {}", plural(self.checked.env, "env file"));
+        let mut checked = format!("checked {}", plural(self.checked.env, "env file"));
+        if self.checked.rust > 0 {
+            let c = self.consumers;
+            let _ = write!(
+                checked,
+                " and {}; {} ({} fully known, {} unresolved)",
+                plural(self.checked.rust, "Rust file"),
+                plural(c.found, "consumer"),
+                c.known,
+                c.unresolved
+            );
+        }
         if self.diagnostics.is_empty() {
             return format!("no problems found; {checked}");
         }
@@ -81,6 +108,28 @@ impl Report {
             plural(self.count(Severity::Warning), "warning"),
             plural(files.len(), "file")
         )
+    }
+}
+
+fn count_consumers(model: &Model) -> Consumers {
+    let consumers: Vec<_> = model.clients.iter().filter(|c| c.is_consumer()).collect();
+    let keys = [
+        "group.id",
+        "session.timeout.ms",
+        "heartbeat.interval.ms",
+        "socket.timeout.ms",
+    ];
+    let unresolved = consumers
+        .iter()
+        .filter(|c| {
+            keys.iter()
+                .any(|k| matches!(c.key(k), KeyState::Unknown(_)))
+        })
+        .count();
+    Consumers {
+        found: consumers.len(),
+        known: consumers.len() - unresolved,
+        unresolved,
     }
 }
 

@@ -1,8 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{pairs, relation_diagnostic};
-use crate::rules::Rule;
-use crate::setting::Setting;
+use crate::rules::relation::FETCH_WAIT_TOO_CLOSE_TO_SOCKET_TIMEOUT;
 
 declare_rule! {
     /// ## What it does
@@ -37,24 +35,14 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (fetch, socket) in pairs(model, Setting::FetchWait, Setting::Socket) {
-        if fetch.ms.saturating_add(1000) <= socket.ms {
-            continue;
-        }
-        let message = format!(
-            "`{}` ({} ms) is not at least 1000 ms below `{}` ({} ms)",
-            fetch.key(),
-            fetch.ms,
+    let relation = &FETCH_WAIT_TOO_CLOSE_TO_SOCKET_TIMEOUT;
+    for (fetch, socket) in relation.violations(model) {
+        let help = format!(
+            "raise `{}` to at least {} ms or lower the fetch wait: librdkafka warns that fetches would \
+             otherwise time out and block the requests after them",
             socket.key(),
-            socket.ms
+            fetch.ms.saturating_add(1000)
         );
-        out.push(
-            relation_diagnostic(Rule::FetchWaitTooCloseToSocketTimeout, fetch, socket, message).with_help(format!(
-                "raise `{}` to at least {} ms or lower the fetch wait: librdkafka warns that fetches would \
-                 otherwise time out and block the requests after them",
-                socket.key(),
-                fetch.ms.saturating_add(1000)
-            )),
-        );
+        out.push(relation.diagnostic(&fetch, &socket, help));
     }
 }

@@ -1,8 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{pairs, relation_diagnostic};
-use crate::rules::Rule;
-use crate::setting::Setting;
+use crate::rules::relation::HEARTBEAT_ABOVE_THIRD_OF_SESSION;
+use crate::rules::request_not_below_session::assignment;
 
 declare_rule! {
     /// ## What it does
@@ -34,24 +33,12 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (heartbeat, session) in pairs(model, Setting::Heartbeat, Setting::Session) {
-        // `heartbeat >= session` is the stronger finding of heartbeat-not-below-session.
-        if heartbeat.ms >= session.ms || heartbeat.ms.saturating_mul(3) <= session.ms {
-            continue;
-        }
-        let message = format!(
-            "`{}` ({} ms) is more than a third of `{}` ({} ms)",
-            heartbeat.key(),
-            heartbeat.ms,
-            session.key(),
-            session.ms
+    let relation = &HEARTBEAT_ABOVE_THIRD_OF_SESSION;
+    for (heartbeat, session) in relation.violations(model) {
+        let help = format!(
+            "use `{}` or less, so that losing two heartbeats does not expire the session",
+            assignment(heartbeat.key(), session.ms / 3)
         );
-        out.push(
-            relation_diagnostic(Rule::HeartbeatAboveThirdOfSession, heartbeat, session, message).with_help(format!(
-                "set `{}={}` or less, so that losing two heartbeats does not expire the session",
-                heartbeat.key(),
-                session.ms / 3
-            )),
-        );
+        out.push(relation.diagnostic(&heartbeat, &session, help));
     }
 }

@@ -1,8 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{pairs, relation_diagnostic};
-use crate::rules::Rule;
-use crate::setting::Setting;
+use crate::rules::relation::HEARTBEAT_NOT_BELOW_SESSION;
+use crate::rules::request_not_below_session::assignment;
 
 declare_rule! {
     /// ## What it does
@@ -36,22 +35,13 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (heartbeat, session) in pairs(model, Setting::Heartbeat, Setting::Session) {
-        if heartbeat.ms < session.ms {
-            continue;
-        }
-        let message = format!(
-            "`{}` ({} ms) is not below `{}` ({} ms)",
-            heartbeat.key(),
-            heartbeat.ms,
-            session.key(),
-            session.ms
-        );
-        out.push(relation_diagnostic(Rule::HeartbeatNotBelowSession, heartbeat, session, message).with_help(format!(
-            "set `{}={}`, a third of the session timeout; Java, kafka-python and kafkajs refuse to start \
+    let relation = &HEARTBEAT_NOT_BELOW_SESSION;
+    for (heartbeat, session) in relation.violations(model) {
+        let help = format!(
+            "use `{}`, a third of the session timeout; Java, kafka-python and kafkajs refuse to start \
              with this configuration and librdkafka accepts it without a word",
-            heartbeat.key(),
-            (session.ms / 3).max(1)
-        )));
+            assignment(heartbeat.key(), (session.ms / 3).max(1))
+        );
+        out.push(relation.diagnostic(&heartbeat, &session, help));
     }
 }

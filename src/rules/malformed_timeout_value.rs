@@ -1,7 +1,10 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{Model, SettingValue};
+use crate::model::{ClientFacts, Model, SettingValue};
 use crate::rules::Rule;
-use crate::timeout::{MalformedReason, TimeoutValue};
+use crate::rules::request_not_below_session::assignment;
+use crate::rust::KeyState;
+use crate::setting::Setting;
+use crate::timeout::{Malformed, MalformedReason, TimeoutValue};
 
 declare_rule! {
     /// ## What it does
@@ -41,29 +44,36 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             for (setting, s) in &group.settings {
                 let SettingValue::Known(TimeoutValue::Malformed(m)) = &s.value else { continue };
                 let entry = &env.entries[s.entry];
-                let shown = entry.value.escape_debug();
-                let (message, label) = if m.reason == MalformedReason::TooLarge {
-                    (format!("`{}` is `{shown}`: {}", entry.key, m.reason.describe()), "too large".to_owned())
-                } else {
-                    (
-                        format!(
-                            "`{}` is `{shown}`: {}; librdkafka reads {} ms",
-                            entry.key,
-                            m.reason.describe(),
-                            m.librdkafka_reads
-                        ),
-                        format!("librdkafka reads this {setting} as {} ms", m.librdkafka_reads),
-                    )
-                };
-                let help = match m.intended {
-                    Some(v) => format!("write `{}={v}`: a plain decimal number of milliseconds", entry.key),
-                    None => format!("write the {setting} as a plain decimal number of milliseconds, such as `6000`"),
-                };
-                out.push(
-                    Diagnostic::new(Rule::MalformedTimeoutValue, message, Label::new(env.file, env.value_span(s.entry), label))
-                        .with_help(help),
-                );
+                let at = Label::new(env.file, env.value_span(s.entry), String::new());
+                out.push(diagnostic(&entry.key, &entry.value, *setting, m, at));
             }
         }
     }
+    for client in model.clients.iter().filter(|c| c.is_consumer()) {
+        for setting in Setting::ALL {
+            let Some(key) = setting.rdkafka_key() else { continue };
+            let KeyState::Set { value: Some(text), loc } = client.key(key) else { continue };
+            if let TimeoutValue::Malformed(m) = TimeoutValue::parse(&text) {
+                out.push(diagnostic(key, &text, setting, &m, Label::new(loc.file, loc.span, String::new())));
+            }
+        }
+    }
+}
+
+/// The diagnostic of one malformed value of `key` (an env key or a librdkafka property).
+fn diagnostic(key: &str, text: &str, setting: Setting, m: &Malformed, at: Label) -> Diagnostic {
+    let shown = text.escape_debug();
+    let (message, label) = if m.reason == MalformedReason::TooLarge {
+        (format!("`{key}` is `{shown}`: {}", m.reason.describe()), "too large".to_owned())
+    } else {
+        (
+            format!("`{key}` is `{shown}`: {}; librdkafka reads {} ms", m.reason.describe(), m.librdkafka_reads),
+            format!("librdkafka reads this {setting} as {} ms", m.librdkafka_reads),
+        )
+    };
+    let help = match m.intended {
+        Some(v) => format!("write `{}`: a plain decimal number of milliseconds", assignment(key, v)),
+        None => format!("write the {setting} as a plain decimal number of milliseconds, such as `6000`"),
+    };
+    Diagnostic::new(Rule::MalformedTimeoutValue, message, Label { message: label, ..at }).with_help(help)
 }

@@ -1,8 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{pairs, relation_diagnostic};
-use crate::rules::Rule;
-use crate::setting::Setting;
+use crate::rules::relation::MAX_POLL_BELOW_SESSION;
 
 declare_rule! {
     /// ## What it does
@@ -33,21 +31,15 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for (max_poll, session) in pairs(model, Setting::MaxPoll, Setting::Session) {
-        if max_poll.ms >= session.ms {
-            continue;
-        }
-        let message = format!(
-            "`{}` ({} ms) is below `{}` ({} ms): librdkafka refuses to create the consumer",
-            max_poll.key(),
-            max_poll.ms,
-            session.key(),
-            session.ms
-        );
-        out.push(relation_diagnostic(Rule::MaxPollBelowSession, max_poll, session, message).with_help(format!(
+    let relation = &MAX_POLL_BELOW_SESSION;
+    for (max_poll, session) in relation.violations(model) {
+        let help = format!(
             "set `{}` to at least {} ms (the clients' default is 300000 ms)",
             max_poll.key(),
             session.ms
-        )));
+        );
+        let mut diagnostic = relation.diagnostic(&max_poll, &session, help);
+        diagnostic.message.push_str(": librdkafka refuses to create the consumer");
+        out.push(diagnostic);
     }
 }

@@ -1,8 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{REQUEST_SETTINGS, pairs, relation_diagnostic};
-use crate::rules::Rule;
-use crate::setting::Setting;
+use crate::rules::relation::REQUEST_NOT_BELOW_SESSION;
 
 declare_rule! {
     /// ## What it does
@@ -43,28 +41,24 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for request in REQUEST_SETTINGS {
-        for (req, session) in pairs(model, request, Setting::Session) {
-            if req.ms < session.ms {
-                continue;
-            }
-            let message = format!(
-                "`{}` ({} ms) is not below `{}` ({} ms)",
-                req.key(),
-                req.ms,
-                session.key(),
-                session.ms
-            );
+    for relation in &REQUEST_NOT_BELOW_SESSION {
+        for (request, session) in relation.violations(model) {
             // In test env files, the policy's test value when it fits (so the fix does not
             // trip slow-test-teardown); elsewhere a second below the session.
-            let policy = request.test_value().filter(|v| req.env.is_test && *v < session.ms);
+            let policy = request.setting.test_value().filter(|v| request.is_test && *v < session.ms);
             let suggestion = policy.unwrap_or_else(|| session.ms.saturating_sub(1000).max(1));
-            out.push(relation_diagnostic(Rule::RequestNotBelowSession, req, session, message).with_help(format!(
-                "set `{}` below the session timeout, such as `{}={suggestion}`: a request that hangs is abandoned \
+            let help = format!(
+                "set `{}` below the session timeout, such as `{}`: a request that hangs is abandoned \
                  only after this timeout, and the session should not have expired by then",
-                req.key(),
-                req.key()
-            )));
+                request.key(),
+                assignment(request.key(), suggestion)
+            );
+            out.push(relation.diagnostic(&request, &session, help));
         }
     }
+}
+
+/// `KEY=value` for env keys, `"key" = value` for librdkafka properties.
+pub(super) fn assignment(key: &str, value: u64) -> String {
+    if key.contains('.') { format!(".set(\"{key}\", \"{value}\")") } else { format!("{key}={value}") }
 }

@@ -1,7 +1,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::known_values;
 use crate::rules::Rule;
+use crate::rules::relation::known_values;
+use crate::rules::request_not_below_session::assignment;
 use crate::setting::Setting;
 
 /// The broker's `group.min.session.timeout.ms` default.
@@ -48,18 +49,13 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        let message = format!(
-            "`{}` ({} ms) is {word} the broker's default `{bound}` ({fix} ms)",
-            session.key(),
-            session.ms
+        let Some(label) = session.label(format!("{word} {fix} ms")) else { continue };
+        let message = format!("{} is {word} the broker's default `{bound}` ({fix} ms)", session.describe());
+        let help = format!(
+            "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside \
+             {BROKER_MIN_SESSION_MS}..={BROKER_MAX_SESSION_MS} ms; use `{}` or a value in between",
+            assignment(session.key(), fix)
         );
-        out.push(
-            Diagnostic::new(Rule::SessionOutsideBrokerRange, message, session.label(format!("{word} {fix} ms")))
-                .with_help(format!(
-                    "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside {BROKER_MIN_SESSION_MS}..={BROKER_MAX_SESSION_MS} ms; \
-                     use `{}={fix}` or a value in between",
-                    session.key()
-                )),
-        );
+        out.push(Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help));
     }
 }

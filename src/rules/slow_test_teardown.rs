@@ -1,8 +1,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
-use crate::rules::relation::{REQUEST_SETTINGS, known, known_values};
-use crate::rules::session_outside_broker_range::BROKER_MAX_SESSION_MS;
 use crate::rules::Rule;
+use crate::rules::relation::sites;
+use crate::rules::session_outside_broker_range::BROKER_MAX_SESSION_MS;
 use crate::setting::Setting;
 
 /// Longest request or session timeout a test env file may set.
@@ -40,32 +40,33 @@ declare_rule! {
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for setting in [Setting::Session, Setting::Request, Setting::Socket] {
-        for value in known_values(model, setting).filter(|v| v.env.is_test && v.ms > TEARDOWN_BUDGET_MS) {
+    for site in sites(model) {
+        let session = site.get(Setting::Session).map(|s| s.ms);
+        for setting in [Setting::Session, Setting::Request, Setting::Socket] {
+            let Some(value) = site.get(setting) else { continue };
+            if !value.is_test || value.ms <= TEARDOWN_BUDGET_MS {
+                continue;
+            }
+            // Stronger findings of the same value: session-outside-broker-range, and
+            // request-not-below-session.
             if setting == Setting::Session && value.ms > BROKER_MAX_SESSION_MS {
                 continue;
             }
-            let session = known(value.env, value.group, Setting::Session);
-            if REQUEST_SETTINGS.contains(&setting) && session.is_some_and(|s| value.ms >= s.ms) {
+            if setting != Setting::Session && session.is_some_and(|s| value.ms >= s) {
                 continue;
             }
+            let Some(label) = value.label(format!("more than {TEARDOWN_BUDGET_MS} ms")) else { continue };
             let message = format!(
                 "`{}` is {} ms in a test env file: stopping each consumer can wait that long",
                 value.key(),
                 value.ms
             );
             let fix = setting.test_value().unwrap_or(TEARDOWN_BUDGET_MS);
-            out.push(
-                Diagnostic::new(
-                    Rule::SlowTestTeardown,
-                    message,
-                    value.label(format!("more than {TEARDOWN_BUDGET_MS} ms")),
-                )
-                .with_help(format!(
-                    "use `{}={fix}` in test env files (session 6000, heartbeat 2000, request 5000 keep teardown under a second)",
-                    value.key()
-                )),
+            let help = format!(
+                "use `{}={fix}` in test env files (session 6000, heartbeat 2000, request 5000 keep teardown under a second)",
+                value.key()
             );
+            out.push(Diagnostic::new(Rule::SlowTestTeardown, message, label).with_help(help));
         }
     }
 }

@@ -1,0 +1,38 @@
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::Model;
+use crate::rules::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Rust file that syn cannot parse, at the place it stopped. Everything else is
+    /// still linted; consumers in this file are not checked.
+    ///
+    /// ## Why is this bad?
+    /// A file the tool cannot parse is a file whose consumers it did not check. Usually the
+    /// file does not compile either; sometimes it uses syntax newer than the tool's parser, or
+    /// nests deeper than the tool parses (256 levels of brackets).
+    ///
+    /// ## Example
+    /// ```rust
+    /// fn main() { let = 1; }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```rust
+    /// fn main() { let x = 1; }
+    /// ```
+    id: "unparsable-rust-source",
+    level: Warn,
+    summary: "A Rust file cannot be parsed, so its consumers are not checked",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for failure in &model.rust_failures {
+        let message = format!("cannot parse this file: {}", failure.failure.message);
+        let label = Label::new(failure.file, failure.failure.span.clone(), "parsing stopped here");
+        out.push(
+            Diagnostic::new(Rule::UnparsableRustSource, message, label)
+                .with_help("the rest of the workspace was linted; consumers in this file were not checked"),
+        );
+    }
+}

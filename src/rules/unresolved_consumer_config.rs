@@ -1,0 +1,63 @@
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::{ClientFacts, Model};
+use crate::rules::Rule;
+use crate::rust::{KeyState, Unseen};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an rdkafka consumer whose timeouts the tool cannot determine, and names what it
+    /// could not see through: a loop that sets keys from a map, a key that is not a constant
+    /// string, a config passed in from callers or handed to code outside the crate. Allowed by
+    /// default; enable it with `-W unresolved-consumer-config` to audit such consumers.
+    ///
+    /// ## Why is this bad?
+    /// It is not: dynamic configuration is often deliberate. But `consumer-missing-timeouts`
+    /// never reports a key it cannot see, so a consumer listed here is one the tool did not
+    /// check. Making the timeouts visible (explicit `.set` calls with values from settings)
+    /// lets it.
+    ///
+    /// ## Example
+    /// ```rust
+    /// let mut config = ClientConfig::new();
+    /// for (key, value) in &settings.kafka {
+    ///     config.set(key, value);
+    /// }
+    /// let consumer: StreamConsumer = config.create()?;
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```rust
+    /// let mut config = ClientConfig::new();
+    /// config
+    ///     .set("session.timeout.ms", &settings.session_timeout_ms)
+    ///     .set("heartbeat.interval.ms", &settings.heartbeat_interval_ms)
+    ///     .set("socket.timeout.ms", &settings.request_timeout_ms);
+    /// let consumer: StreamConsumer = config.create()?;
+    /// ```
+    id: "unresolved-consumer-config",
+    level: Allow,
+    summary: "The timeouts of an rdkafka consumer cannot be determined statically",
+}
+
+pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for client in model.clients.iter().filter(|c| c.is_consumer()) {
+        let keys = ["group.id", "session.timeout.ms", "heartbeat.interval.ms", "socket.timeout.ms"];
+        let unknown: Vec<(&str, Unseen)> = keys
+            .iter()
+            .filter_map(|k| match client.key(k) {
+                KeyState::Unknown(unseen) => Some((*k, unseen)),
+                _ => None,
+            })
+            .collect();
+        let Some((_, unseen)) = unknown.first() else { continue };
+        let names: Vec<String> = unknown.iter().map(|(k, _)| format!("`{k}`")).collect();
+        let message = format!("cannot tell whether this consumer sets {}", names.join(", "));
+        let primary = Label::new(client.loc.file, client.loc.span.clone(), "consumer created here");
+        let reason = Label::new(unseen.loc.file, unseen.loc.span.clone(), format!("the tool cannot see {}", unseen.reason));
+        out.push(
+            Diagnostic::new(Rule::UnresolvedConsumerConfig, message, primary)
+                .with_label(reason)
+                .with_help("set the timeouts with explicit `.set(\"key\", value)` calls so that they can be checked"),
+        );
+    }
+}

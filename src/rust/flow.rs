@@ -1,0 +1,1049 @@
+//! Following `ClientConfig` values through function bodies.
+//!
+//! A small abstract interpreter walks each function of a crate in order, keeping for every
+//! local binding that holds a config the state of each key: set (with its value expression),
+//! unset, or unknown. It understands the ways real code builds configs (chains, statements on
+//! a `let mut` binding, branches, helper functions of the same crate, `from_iter`, `extend`,
+//! `clone`) and records every place a client is created from one. Whatever it cannot see
+//! through (a loop over a map, a key that is not a constant, a config handed to code outside
+//! the crate) makes the keys it could have changed unknown; unknown is never reported as
+//! missing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use proc_macro2::Span;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, FnArg, Pat, Stmt, Type};
+
+use crate::rust::eval::eval_text;
+use crate::rust::index::{CrateIndex, FnRef};
+use crate::rust::types::{self, ClientKind};
+use crate::source::FileId;
+
+/// A place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// Something the analysis could not see through, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unseen {
+    /// Completes "the tool cannot see ...": "the loop that sets keys from a map".
+    pub reason: String,
+    pub loc: Loc,
+}
+
+/// The state of one key of a config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyState {
+    /// Set by `.set(key, value)`; `value` is the text when it is known.
+    Set { value: Option<String>, loc: Loc },
+    /// Never set, or removed.
+    Unset,
+    /// Maybe set: something the tool cannot see could have set it.
+    Unknown(Unseen),
+}
+
+/// What a config is built on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Base {
+    /// `ClientConfig::new()` and friends.
+    Fresh,
+    /// The config a helper function received as its parameter number `n` (summaries only).
+    Param(usize),
+}
+
+/// A tracked `ClientConfig` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    base: Base,
+    keys: BTreeMap<String, KeyState>,
+    /// Once set, keys not in `keys` are unknown rather than unset.
+    opaque: Option<Unseen>,
+    /// Where the config starts (`ClientConfig::new()`).
+    pub origin: Option<Loc>,
+}
+
+impl Config {
+    fn fresh(origin: Loc) -> Config {
+        Config {
+            base: Base::Fresh,
+            keys: BTreeMap::new(),
+            opaque: None,
+            origin: Some(origin),
+        }
+    }
+
+    fn param(n: usize) -> Config {
+        Config {
+            base: Base::Param(n),
+            keys: BTreeMap::new(),
+            opaque: None,
+            origin: None,
+        }
+    }
+
+    fn opaque(unseen: Unseen) -> Config {
+        Config {
+            base: Base::Fresh,
+            keys: BTreeMap::new(),
+            opaque: Some(unseen),
+            origin: None,
+        }
+    }
+
+    /// The state of a key.
+    pub fn get(&self, key: &str) -> KeyState {
+        match (self.keys.get(key), &self.opaque) {
+            (Some(state), _) => state.clone(),
+            (None, Some(unseen)) => KeyState::Unknown(unseen.clone()),
+            (None, None) => KeyState::Unset,
+        }
+    }
+
+    /// What made keys unknown, if anything did.
+    pub fn unseen(&self) -> Option<&Unseen> {
+        self.opaque.as_ref()
+    }
+
+    fn make_opaque(&mut self, unseen: Unseen) {
+        if self.opaque.is_none() {
+            self.opaque = Some(unseen);
+        }
+    }
+
+    /// `edits` (a helper's view of its parameter) applied on top of `self` (the argument).
+    fn overlay(&self, edits: &Config) -> Config {
+        let mut out = self.clone();
+        for (key, state) in &edits.keys {
+            out.keys.insert(key.clone(), state.clone());
+        }
+        if let Some(unseen) = &edits.opaque {
+            out.make_opaque(unseen.clone());
+        }
+        out
+    }
+
+    /// The config after one of two branches ran.
+    fn merge(&self, other: &Config, at: &Loc) -> Config {
+        let mut out = self.clone();
+        if out.opaque.is_none() {
+            out.opaque.clone_from(&other.opaque);
+        }
+        let keys: HashSet<&String> = self.keys.keys().chain(other.keys.keys()).collect();
+        for key in keys {
+            let state = match (self.get(key), other.get(key)) {
+                (a, b) if a == b => a,
+                (KeyState::Set { value: a, loc }, KeyState::Set { value: b, .. }) => {
+                    KeyState::Set {
+                        value: if a == b { a } else { None },
+                        loc,
+                    }
+                }
+                (KeyState::Unknown(u), _) | (_, KeyState::Unknown(u)) => KeyState::Unknown(u),
+                _ => KeyState::Unknown(Unseen {
+                    reason: format!("which branch runs, and `{key}` is set on only one of them"),
+                    loc: at.clone(),
+                }),
+            };
+            out.keys.insert(key.clone(), state);
+        }
+        out
+    }
+}
+
+/// A place where an rdkafka client is created from a config.
+#[derive(Debug, Clone)]
+pub struct Construction {
+    /// The `create` call (or `from_config`).
+    pub loc: Loc,
+    pub config: Config,
+    pub kind: ClientKind,
+    /// The created type as written, for messages (`StreamConsumer<Ctx>`).
+    pub type_name: Option<String>,
+    pub subscribed: bool,
+    pub assigned: bool,
+}
+
+/// What an expression evaluates to, as far as the analysis cares.
+#[derive(Debug, Clone)]
+enum Val {
+    Nothing,
+    /// A config, and the binding it lives in when it is one.
+    Config(Config, Option<String>),
+    /// A created client (index into the constructions).
+    Client(usize),
+}
+
+#[derive(Debug, Clone)]
+enum Binding {
+    Config(Config),
+    Client(usize),
+}
+
+/// A helper function's effect on configs.
+#[derive(Debug, Clone)]
+struct Summary {
+    returns: Option<Config>,
+    /// Final state of each `&mut ClientConfig` parameter, by parameter number.
+    params: Vec<(usize, Config)>,
+}
+
+/// The state of one function being interpreted.
+struct Frame<'a> {
+    f: FnRef<'a>,
+    vars: HashMap<String, Binding>,
+    returned: Vec<Val>,
+    recording: bool,
+}
+
+/// The interpreter for one crate.
+pub(crate) struct Flow<'i, 'a> {
+    index: &'i CrateIndex<'a>,
+    summaries: HashMap<usize, Option<Summary>>,
+    in_progress: HashSet<usize>,
+    pub constructions: Vec<Construction>,
+}
+
+/// Methods that hand back what they were called on (`Result` and error-context adapters).
+const PASSTHROUGH: [&str; 12] = [
+    "unwrap",
+    "expect",
+    "map_err",
+    "context",
+    "with_context",
+    "wrap_err",
+    "change_context",
+    "ok",
+    "into",
+    "unwrap_or_else",
+    "boxed",
+    "to_owned",
+];
+
+impl<'i, 'a> Flow<'i, 'a> {
+    pub(crate) fn new(index: &'i CrateIndex<'a>) -> Self {
+        Flow {
+            index,
+            summaries: HashMap::new(),
+            in_progress: HashSet::new(),
+            constructions: Vec::new(),
+        }
+    }
+
+    /// Interprets every function of the crate and records the clients they create.
+    pub(crate) fn run(&mut self) {
+        for f in self.index.all_fns.clone() {
+            self.interpret(f, true);
+        }
+    }
+
+    fn loc(&self, frame: &Frame<'_>, span: Span) -> Loc {
+        let unit = &self.index.units[frame.f.unit];
+        Loc {
+            file: unit.file,
+            span: unit.parsed.range(span),
+        }
+    }
+
+    /// Runs a function body. Recording runs (the roots) bind config parameters as unseen and
+    /// keep the clients created; summary runs bind them as parameters to be overlaid later.
+    fn interpret(&mut self, f: FnRef<'a>, recording: bool) -> Summary {
+        let mut frame = Frame {
+            f,
+            vars: HashMap::new(),
+            returned: Vec::new(),
+            recording,
+        };
+        let mut mut_params = Vec::new();
+        for (n, input) in f.sig.inputs.iter().enumerate() {
+            let FnArg::Typed(pt) = input else { continue };
+            if !types::is_client_config(self.index, f.unit, &pt.ty) {
+                continue;
+            }
+            let Some(name) = pat_ident(&pt.pat) else {
+                continue;
+            };
+            let config = if recording {
+                Config::opaque(Unseen {
+                    reason: format!("the callers of `{}`, which pass the config in", f.sig.ident),
+                    loc: self.loc(&frame, pt.span()),
+                })
+            } else {
+                Config::param(n)
+            };
+            if matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some()) {
+                mut_params.push((n, name.clone()));
+            }
+            frame.vars.insert(name, Binding::Config(config));
+        }
+        let tail = self.block(&mut frame, f.block);
+        frame.returned.push(tail);
+        let returned = std::mem::take(&mut frame.returned);
+        let mut returns: Option<Config> = None;
+        for value in returned {
+            match value {
+                Val::Client(i) => self.type_from(i, frame.f.unit, sig_return(f.sig)),
+                Val::Config(config, _) => {
+                    returns = Some(match returns {
+                        Some(r) => r.merge(&config, &self.loc(&frame, f.sig.ident.span())),
+                        None => config,
+                    });
+                }
+                Val::Nothing => {}
+            }
+        }
+        let params = mut_params
+            .into_iter()
+            .filter_map(|(n, name)| match frame.vars.get(&name) {
+                Some(Binding::Config(c)) => Some((n, c.clone())),
+                _ => None,
+            })
+            .collect();
+        Summary { returns, params }
+    }
+
+    /// The summary of a helper, computed once; `None` while it is being computed (recursion).
+    fn summary(&mut self, f: FnRef<'a>) -> Option<Summary> {
+        let key = std::ptr::from_ref(f.sig) as usize;
+        if let Some(s) = self.summaries.get(&key) {
+            return s.clone();
+        }
+        if !self.in_progress.insert(key) {
+            return None;
+        }
+        let summary = self.interpret(f, false);
+        self.in_progress.remove(&key);
+        self.summaries.insert(key, Some(summary.clone()));
+        Some(summary)
+    }
+
+    fn block<'e>(&mut self, frame: &mut Frame<'a>, block: &'e syn::Block) -> Val {
+        let mut tail = Val::Nothing;
+        for stmt in &block.stmts {
+            tail = Val::Nothing;
+            match stmt {
+                Stmt::Local(local) => {
+                    let Some(init) = &local.init else { continue };
+                    let value = self.expr(frame, &init.expr);
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.expr(frame, diverge);
+                    }
+                    self.bind(frame, &local.pat, value);
+                }
+                Stmt::Expr(e, semi) => {
+                    let value = self.expr(frame, e);
+                    if semi.is_none() {
+                        tail = value;
+                    }
+                }
+                Stmt::Macro(m) => {
+                    self.macro_body(frame, &m.mac);
+                }
+                Stmt::Item(_) => {}
+            }
+        }
+        tail
+    }
+
+    fn bind(&mut self, frame: &mut Frame<'a>, pat: &Pat, value: Val) {
+        if let (Pat::Type(pt), Val::Client(i)) = (pat, &value) {
+            self.type_from(*i, frame.f.unit, Some(&pt.ty));
+        }
+        let Some(name) = pat_ident(pat) else { return };
+        match value {
+            Val::Config(config, _) => {
+                frame.vars.insert(name, Binding::Config(config));
+            }
+            Val::Client(i) => {
+                frame.vars.insert(name, Binding::Client(i));
+            }
+            Val::Nothing => {
+                frame.vars.remove(&name);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_lines)] // One arm per expression kind reads best in one place.
+    fn expr<'e>(&mut self, frame: &mut Frame<'a>, expr: &'e Expr) -> Val {
+        match expr {
+            Expr::Call(c) => self.call(frame, c),
+            Expr::MethodCall(m) => self.method(frame, m),
+            Expr::Reference(r) => self.expr(frame, &r.expr),
+            Expr::Paren(p) => self.expr(frame, &p.expr),
+            Expr::Group(g) => self.expr(frame, &g.expr),
+            Expr::Try(t) => self.expr(frame, &t.expr),
+            Expr::Await(a) => self.expr(frame, &a.base),
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                match frame.vars.get(&name) {
+                    Some(Binding::Config(c)) => Val::Config(c.clone(), Some(name)),
+                    Some(Binding::Client(i)) => Val::Client(*i),
+                    None => Val::Nothing,
+                }
+            }
+            Expr::Block(b) => self.block(frame, &b.block),
+            Expr::Unsafe(u) => self.block(frame, &u.block),
+            Expr::TryBlock(t) => self.block(frame, &t.block),
+            Expr::Const(c) => self.block(frame, &c.block),
+            Expr::Async(a) => self.detached(frame, |flow, frame| flow.block(frame, &a.block)),
+            Expr::Closure(c) => self.detached(frame, |flow, frame| flow.expr(frame, &c.body)),
+            Expr::If(i) => {
+                self.expr(frame, &i.cond);
+                let at = self.loc(frame, i.if_token.span);
+                let before = frame.vars.clone();
+                let then = self.block(frame, &i.then_branch);
+                let after_then = std::mem::replace(&mut frame.vars, before);
+                let otherwise = match &i.else_branch {
+                    Some((_, e)) => self.expr(frame, e),
+                    None => Val::Nothing,
+                };
+                frame.vars = merge_vars(&after_then, &frame.vars, &at);
+                merge_vals(then, otherwise, &at)
+            }
+            Expr::Match(m) => {
+                self.expr(frame, &m.expr);
+                let at = self.loc(frame, m.match_token.span);
+                let before = frame.vars.clone();
+                let mut merged: Option<(HashMap<String, Binding>, Val)> = None;
+                for arm in &m.arms {
+                    frame.vars.clone_from(&before);
+                    if let Some((_, guard)) = &arm.guard {
+                        self.expr(frame, guard);
+                    }
+                    let value = self.expr(frame, &arm.body);
+                    merged = Some(match merged {
+                        None => (frame.vars.clone(), value),
+                        Some((vars, v)) => (
+                            merge_vars(&vars, &frame.vars, &at),
+                            merge_vals(v, value, &at),
+                        ),
+                    });
+                }
+                let (vars, value) = merged.unwrap_or((before, Val::Nothing));
+                frame.vars = vars;
+                value
+            }
+            Expr::ForLoop(f) => {
+                self.expr(frame, &f.expr);
+                self.looped(frame, f.for_token.span, &f.body)
+            }
+            Expr::While(w) => {
+                self.expr(frame, &w.cond);
+                self.looped(frame, w.while_token.span, &w.body)
+            }
+            Expr::Loop(l) => self.looped(frame, l.loop_token.span, &l.body),
+            Expr::Macro(m) => self.macro_body(frame, &m.mac),
+            Expr::Struct(s) => {
+                let owner = s.path.segments.last().map(|seg| seg.ident.to_string());
+                for field in &s.fields {
+                    let value = self.expr(frame, &field.expr);
+                    if let (Val::Client(i), syn::Member::Named(name), Some(owner)) =
+                        (&value, &field.member, &owner)
+                    {
+                        self.type_from_field(frame, *i, owner, &name.to_string());
+                    }
+                }
+                if let Some(rest) = &s.rest {
+                    self.expr(frame, rest);
+                }
+                Val::Nothing
+            }
+            Expr::Assign(a) => {
+                let value = self.expr(frame, &a.right);
+                match (&*a.left, value) {
+                    (Expr::Path(p), value) if p.path.segments.len() == 1 => {
+                        Self::bind_name(frame, p.path.segments[0].ident.to_string(), value);
+                    }
+                    (Expr::Field(f), Val::Client(i)) => {
+                        if let (Expr::Path(base), syn::Member::Named(field)) = (&*f.base, &f.member)
+                        {
+                            if base.path.is_ident("self") {
+                                let owner = frame.f.self_ty.and_then(type_name);
+                                if let Some(owner) = owner {
+                                    self.type_from_field(frame, i, &owner, &field.to_string());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                Val::Nothing
+            }
+            Expr::Return(r) => {
+                if let Some(e) = &r.expr {
+                    let value = self.expr(frame, e);
+                    frame.returned.push(value);
+                }
+                Val::Nothing
+            }
+            Expr::Let(l) => self.expr(frame, &l.expr),
+            _ => {
+                for child in children(expr) {
+                    self.expr(frame, child);
+                }
+                Val::Nothing
+            }
+        }
+    }
+
+    fn bind_name(frame: &mut Frame<'_>, name: String, value: Val) {
+        match value {
+            Val::Config(config, _) => frame.vars.insert(name, Binding::Config(config)),
+            Val::Client(i) => frame.vars.insert(name, Binding::Client(i)),
+            Val::Nothing => frame.vars.remove(&name),
+        };
+    }
+
+    /// A closure or async block: it sees the bindings, but its changes do not flow out.
+    fn detached(
+        &mut self,
+        frame: &mut Frame<'a>,
+        body: impl FnOnce(&mut Self, &mut Frame<'a>) -> Val,
+    ) -> Val {
+        let saved = frame.vars.clone();
+        let returned = std::mem::take(&mut frame.returned);
+        body(self, frame);
+        frame.vars = saved;
+        frame.returned = returned;
+        Val::Nothing
+    }
+
+    /// A loop body may run any number of times, including never.
+    fn looped<'e>(&mut self, frame: &mut Frame<'a>, token: Span, body: &'e syn::Block) -> Val {
+        let at = self.loc(frame, token);
+        let before = frame.vars.clone();
+        self.block(frame, body);
+        frame.vars = merge_vars(&before, &frame.vars, &at);
+        Val::Nothing
+    }
+
+    /// Function-like macros whose arguments are expressions are looked into.
+    fn macro_body(&mut self, frame: &mut Frame<'a>, mac: &syn::Macro) -> Val {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return Val::Nothing;
+        };
+        for arg in &args {
+            self.expr(frame, arg);
+        }
+        Val::Nothing
+    }
+
+    fn call<'e>(&mut self, frame: &mut Frame<'a>, c: &'e syn::ExprCall) -> Val {
+        let Expr::Path(p) = &*c.func else {
+            self.expr(frame, &c.func);
+            return self.args(frame, &c.args, "a closure");
+        };
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let Some((last, owner)) = segments.split_last() else {
+            return Val::Nothing;
+        };
+        let unit = frame.f.unit;
+        if !owner.is_empty() && types::names_client_config(self.index, unit, owner) {
+            let at = self.loc(frame, c.span());
+            return match last.as_str() {
+                "new" | "default" => Val::Config(Config::fresh(at), None),
+                "from_iter" | "from" => {
+                    let mut config = Config::fresh(at.clone());
+                    match c.args.first() {
+                        Some(arg) => self.extend(frame, &mut config, arg),
+                        None => config.make_opaque(Unseen {
+                            reason: "this constructor".into(),
+                            loc: at,
+                        }),
+                    }
+                    Val::Config(config, None)
+                }
+                _ => Val::Config(
+                    Config::opaque(Unseen {
+                        reason: format!("`ClientConfig::{last}`"),
+                        loc: at,
+                    }),
+                    None,
+                ),
+            };
+        }
+        if matches!(last.as_str(), "from_config" | "from_config_and_context") {
+            let kind = match &p.qself {
+                Some(q) => types::classify(self.index, unit, &q.ty),
+                None => types::classify_segments(self.index, unit, owner),
+            };
+            let type_name = p
+                .qself
+                .as_ref()
+                .map_or_else(|| owner.last().cloned(), |q| type_name(&q.ty));
+            let config = self.config_of(frame, c.args.first(), c.span());
+            return Val::Client(self.construct(frame, c.span(), config, kind, type_name));
+        }
+        let wrapper = matches!(last.as_str(), "Ok" | "Some")
+            || (last == "new"
+                && owner.last().is_some_and(|o| {
+                    matches!(o.as_str(), "Arc" | "Box" | "Rc" | "Mutex" | "RwLock")
+                }));
+        if wrapper && c.args.len() == 1 {
+            return self.expr(frame, &c.args[0]);
+        }
+        if let Some(helper) = self.helper(last, owner.last().map(String::as_str), false) {
+            return self.apply_helper(frame, helper, None, &c.args);
+        }
+        self.args(frame, &c.args, &format!("`{last}`"))
+    }
+
+    /// Evaluates arguments of a call the tool cannot see into: a config passed as `&mut`
+    /// becomes unseen.
+    fn args<'e>(
+        &mut self,
+        frame: &mut Frame<'a>,
+        args: &'e Punctuated<Expr, syn::Token![,]>,
+        callee: &str,
+    ) -> Val {
+        for arg in args {
+            let value = self.expr(frame, arg);
+            if let (Expr::Reference(r), Val::Config(mut config, Some(place))) = (arg, value) {
+                if r.mutability.is_some() {
+                    config.make_opaque(Unseen {
+                        reason: format!("{callee}, which receives the config as `&mut`"),
+                        loc: self.loc(frame, arg.span()),
+                    });
+                    frame.vars.insert(place, Binding::Config(config));
+                }
+            }
+        }
+        Val::Nothing
+    }
+
+    #[allow(clippy::too_many_lines)] // One arm per rdkafka method reads best in one place.
+    fn method<'e>(&mut self, frame: &mut Frame<'a>, m: &'e syn::ExprMethodCall) -> Val {
+        let receiver = self.expr(frame, &m.receiver);
+        let name = m.method.to_string();
+        match (receiver, name.as_str()) {
+            (Val::Config(mut config, place), "set") if m.args.len() == 2 => {
+                match eval_text(self.index, &m.args[0]) {
+                    Some(key) => {
+                        let value = eval_text(self.index, &m.args[1]);
+                        let loc = self.loc(frame, m.args[1].span());
+                        config.keys.insert(key, KeyState::Set { value, loc });
+                    }
+                    None => config.make_opaque(Unseen {
+                        reason: "a key that is not a constant string".into(),
+                        loc: self.loc(frame, m.args[0].span()),
+                    }),
+                }
+                Self::write_back(frame, place.as_ref(), &config);
+                Val::Config(config, place)
+            }
+            (Val::Config(mut config, place), "remove") if m.args.len() == 1 => {
+                match eval_text(self.index, &m.args[0]) {
+                    Some(key) => {
+                        config.keys.insert(key, KeyState::Unset);
+                    }
+                    None => config.make_opaque(Unseen {
+                        reason: "a removed key that is not a constant string".into(),
+                        loc: self.loc(frame, m.args[0].span()),
+                    }),
+                }
+                Self::write_back(frame, place.as_ref(), &config);
+                Val::Config(config, place)
+            }
+            (Val::Config(mut config, place), "extend") if m.args.len() == 1 => {
+                self.extend(frame, &mut config, &m.args[0]);
+                Self::write_back(frame, place.as_ref(), &config);
+                Val::Config(config, place)
+            }
+            (Val::Config(config, place), "set_log_level") => Val::Config(config, place),
+            (Val::Config(config, _), "clone" | "to_owned") => Val::Config(config, None),
+            (Val::Config(config, _), "create" | "create_with_context") => {
+                let generic = usize::from(name == "create_with_context");
+                let ty = m.turbofish.as_ref().and_then(|t| {
+                    t.args
+                        .iter()
+                        .filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t),
+                            _ => None,
+                        })
+                        .nth(generic)
+                });
+                let kind = ty.map_or(ClientKind::Unknown, |t| {
+                    types::classify(self.index, frame.f.unit, t)
+                });
+                let type_name = ty.and_then(type_name);
+                let start = m.method.span();
+                let end = m.paren_token.span.close();
+                let loc = self.loc(frame, start);
+                let span = loc.span.start..self.loc(frame, end).span.end;
+                Val::Client(self.record(
+                    frame,
+                    Loc {
+                        file: loc.file,
+                        span,
+                    },
+                    config,
+                    kind,
+                    type_name,
+                ))
+            }
+            (Val::Client(i), "subscribe") => {
+                self.args(frame, &m.args, "`subscribe`");
+                if let Some(c) = self.constructions.get_mut(i) {
+                    c.subscribed = true;
+                }
+                Val::Nothing
+            }
+            (Val::Client(i), "assign" | "incremental_assign") => {
+                self.args(frame, &m.args, "`assign`");
+                if let Some(c) = self.constructions.get_mut(i) {
+                    c.assigned = true;
+                }
+                Val::Nothing
+            }
+            (Val::Client(i), method) if PASSTHROUGH.contains(&method) => {
+                self.args(frame, &m.args, "an adapter");
+                Val::Client(i)
+            }
+            (Val::Config(config, place), method) if PASSTHROUGH.contains(&method) => {
+                self.args(frame, &m.args, "an adapter");
+                Val::Config(config, place)
+            }
+            (Val::Nothing, "collect") if collects_client_config(self.index, frame.f.unit, m) => {
+                let at = self.loc(frame, m.span());
+                let mut config = Config::fresh(at);
+                let source = match &*m.receiver {
+                    Expr::MethodCall(inner)
+                        if matches!(inner.method.to_string().as_str(), "into_iter" | "iter") =>
+                    {
+                        &*inner.receiver
+                    }
+                    other => other,
+                };
+                self.extend(frame, &mut config, source);
+                Val::Config(config, None)
+            }
+            (_, method) => match self.helper(method, None, true) {
+                Some(helper) => self.apply_helper(frame, helper, Some(&m.receiver), &m.args),
+                None => self.args(frame, &m.args, &format!("`{method}`")),
+            },
+        }
+    }
+
+    fn write_back(frame: &mut Frame<'_>, place: Option<&String>, config: &Config) {
+        if let Some(place) = place {
+            frame
+                .vars
+                .insert(place.clone(), Binding::Config(config.clone()));
+        }
+    }
+
+    /// `extend` / `from_iter` / `collect` over literal `(key, value)` pairs; anything else
+    /// makes the config unseen.
+    fn extend<'e>(&mut self, frame: &mut Frame<'a>, config: &mut Config, source: &'e Expr) {
+        let elems: Option<Vec<&'e Expr>> = match source {
+            Expr::Array(a) => Some(a.elems.iter().collect()),
+            Expr::Reference(r) => match &*r.expr {
+                Expr::Array(a) => Some(a.elems.iter().collect()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let pairs = elems.and_then(|elems| {
+            elems
+                .into_iter()
+                .map(|e| match e {
+                    Expr::Tuple(t) if t.elems.len() == 2 => {
+                        let key = eval_text(self.index, &t.elems[0])?;
+                        Some((key, eval_text(self.index, &t.elems[1]), &t.elems[1]))
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        match pairs {
+            Some(pairs) => {
+                for (key, value, expr) in pairs {
+                    let loc = self.loc(frame, expr.span());
+                    config.keys.insert(key, KeyState::Set { value, loc });
+                }
+            }
+            None => config.make_opaque(Unseen {
+                reason: "the pairs this config is built from".into(),
+                loc: self.loc(frame, source.span()),
+            }),
+        }
+    }
+
+    /// The config an expression passed to `from_config` holds; unseen when it is not tracked.
+    fn config_of<'e>(&mut self, frame: &mut Frame<'a>, arg: Option<&'e Expr>, at: Span) -> Config {
+        match arg.map(|a| (a, self.expr(frame, a))) {
+            Some((_, Val::Config(config, _))) => config,
+            Some((a, _)) => Config::opaque(Unseen {
+                reason: "where this config comes from".into(),
+                loc: self.loc(frame, a.span()),
+            }),
+            None => Config::opaque(Unseen {
+                reason: "the config of this call".into(),
+                loc: self.loc(frame, at),
+            }),
+        }
+    }
+
+    fn construct(
+        &mut self,
+        frame: &Frame<'a>,
+        at: Span,
+        config: Config,
+        kind: ClientKind,
+        name: Option<String>,
+    ) -> usize {
+        let loc = self.loc(frame, at);
+        self.record(frame, loc, config, kind, name)
+    }
+
+    /// Records a client creation (only in recording runs; summary runs return a placeholder
+    /// index that refers to nothing).
+    fn record(
+        &mut self,
+        frame: &Frame<'a>,
+        loc: Loc,
+        config: Config,
+        kind: ClientKind,
+        name: Option<String>,
+    ) -> usize {
+        if !frame.recording {
+            return usize::MAX;
+        }
+        self.constructions.push(Construction {
+            loc,
+            config,
+            kind,
+            type_name: name,
+            subscribed: false,
+            assigned: false,
+        });
+        self.constructions.len() - 1
+    }
+
+    /// Types a construction from a type written somewhere (a `let` annotation, a return type,
+    /// a struct field), unless the construction already knows its type.
+    fn type_from(&mut self, i: usize, unit: usize, ty: Option<&Type>) {
+        let Some(ty) = ty else { return };
+        let kind = types::classify(self.index, unit, ty);
+        if let Some(c) = self.constructions.get_mut(i) {
+            if c.kind == ClientKind::Unknown && kind != ClientKind::Unknown {
+                c.kind = kind;
+                c.type_name = type_name(ty);
+            }
+        }
+    }
+
+    fn type_from_field(&mut self, frame: &Frame<'a>, i: usize, owner: &str, field: &str) {
+        let owner = if owner == "Self" {
+            frame.f.self_ty.and_then(type_name)
+        } else {
+            Some(owner.to_owned())
+        };
+        let Some(fields) = owner.and_then(|o| self.index.struct_fields.get(&o)) else {
+            return;
+        };
+        if let Some((_, unit, ty)) = fields.iter().find(|(name, _, _)| name == field) {
+            self.type_from(i, *unit, Some(ty));
+        }
+    }
+
+    /// A function or method of the crate that builds or edits a config, by name; `None` when
+    /// there is none or several could be meant.
+    fn helper(&self, name: &str, owner: Option<&str>, method: bool) -> Option<FnRef<'a>> {
+        let candidates: Vec<FnRef<'a>> = self
+            .index
+            .fns
+            .get(name)?
+            .iter()
+            .copied()
+            .filter(|f| is_config_helper(self.index, *f))
+            .filter(|f| !method || f.sig.receiver().is_some())
+            .collect();
+        match candidates.as_slice() {
+            [one] => Some(*one),
+            many => {
+                let owner = owner?;
+                let mut matching = many
+                    .iter()
+                    .filter(|f| f.self_ty.and_then(type_name).as_deref() == Some(owner));
+                match (matching.next(), matching.next()) {
+                    (Some(f), None) => Some(*f),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// A call of a helper: its returned config (overlaid on the argument it was built from)
+    /// and its edits of `&mut` parameters.
+    fn apply_helper<'e>(
+        &mut self,
+        frame: &mut Frame<'a>,
+        helper: FnRef<'a>,
+        receiver: Option<&'e Expr>,
+        args: &'e Punctuated<Expr, syn::Token![,]>,
+    ) -> Val {
+        // Parameter numbers count the receiver of a method.
+        let offset = usize::from(helper.sig.receiver().is_some() && receiver.is_some());
+        let mut values: HashMap<usize, (Val, &'e Expr)> = HashMap::new();
+        for (n, arg) in args.iter().enumerate() {
+            values.insert(n + offset, (self.expr(frame, arg), arg));
+        }
+        let Some(summary) = self.summary(helper) else {
+            return self.args(frame, args, &format!("`{}`", helper.sig.ident));
+        };
+        for (n, edits) in &summary.params {
+            if let Some((Val::Config(config, Some(place)), _)) = values.get(n) {
+                let updated = config.overlay(edits);
+                frame.vars.insert(place.clone(), Binding::Config(updated));
+            }
+        }
+        match summary.returns {
+            Some(returned) => match returned.base {
+                Base::Param(n) => match values.get(&n) {
+                    Some((Val::Config(config, _), _)) => {
+                        Val::Config(config.overlay(&returned), None)
+                    }
+                    Some((_, arg)) => Val::Config(
+                        Config::opaque(Unseen {
+                            reason: "where the config passed here comes from".into(),
+                            loc: self.loc(frame, arg.span()),
+                        }),
+                        None,
+                    ),
+                    None => Val::Nothing,
+                },
+                Base::Fresh => Val::Config(returned, None),
+            },
+            None => Val::Nothing,
+        }
+    }
+}
+
+fn merge_vars(
+    a: &HashMap<String, Binding>,
+    b: &HashMap<String, Binding>,
+    at: &Loc,
+) -> HashMap<String, Binding> {
+    let mut out = HashMap::new();
+    for (name, binding) in a {
+        match (binding, b.get(name)) {
+            (Binding::Config(x), Some(Binding::Config(y))) => {
+                out.insert(name.clone(), Binding::Config(x.merge(y, at)));
+            }
+            (Binding::Client(x), Some(Binding::Client(y))) if x == y => {
+                out.insert(name.clone(), Binding::Client(*x));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn merge_vals(first: Val, second: Val, at: &Loc) -> Val {
+    match (first, second) {
+        (Val::Config(one, place), Val::Config(other, other_place)) => {
+            let place = if place == other_place { place } else { None };
+            Val::Config(one.merge(&other, at), place)
+        }
+        (Val::Config(config, place), Val::Nothing) | (Val::Nothing, Val::Config(config, place)) => {
+            Val::Config(config, place)
+        }
+        (Val::Client(one), Val::Client(other)) if one == other => Val::Client(one),
+        (Val::Client(client), Val::Nothing) | (Val::Nothing, Val::Client(client)) => {
+            Val::Client(client)
+        }
+        _ => Val::Nothing,
+    }
+}
+
+/// Whether a function returns a config or edits one passed as `&mut`.
+fn is_config_helper(index: &CrateIndex<'_>, f: FnRef<'_>) -> bool {
+    let returns = sig_return(f.sig).is_some_and(|t| types::is_client_config(index, f.unit, t));
+    returns
+        || f.sig.inputs.iter().any(|input| match input {
+            FnArg::Typed(pt) => {
+                matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some())
+                    && types::is_client_config(index, f.unit, &pt.ty)
+            }
+            FnArg::Receiver(_) => false,
+        })
+}
+
+/// `.collect::<ClientConfig>()`.
+fn collects_client_config(index: &CrateIndex<'_>, unit: usize, m: &syn::ExprMethodCall) -> bool {
+    m.turbofish.as_ref().is_some_and(|t| {
+        t.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if types::is_client_config(index, unit, t)))
+    })
+}
+
+fn sig_return(sig: &syn::Signature) -> Option<&Type> {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => Some(ty),
+        syn::ReturnType::Default => None,
+    }
+}
+
+fn pat_ident(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) => Some(p.ident.to_string()),
+        Pat::Type(p) => pat_ident(&p.pat),
+        _ => None,
+    }
+}
+
+/// The last path segment of a type with its generics, for messages (`StreamConsumer<Ctx>`).
+pub(crate) fn type_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let args = match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => {
+                    let inner: Vec<String> = a.args.iter().map(quote_compact).collect();
+                    format!("<{}>", inner.join(", "))
+                }
+                _ => String::new(),
+            };
+            Some(format!("{}{args}", last.ident))
+        }
+        Type::Reference(r) => type_name(&r.elem),
+        Type::Paren(p) => type_name(&p.elem),
+        Type::Group(g) => type_name(&g.elem),
+        Type::Infer(_) => Some("_".into()),
+        _ => None,
+    }
+}
+
+fn quote_compact(arg: &syn::GenericArgument) -> String {
+    match arg {
+        syn::GenericArgument::Type(t) => type_name(t).unwrap_or_else(|| "_".into()),
+        syn::GenericArgument::Lifetime(l) => format!("'{}", l.ident),
+        _ => "_".into(),
+    }
+}
+
+/// The direct sub-expressions of an expression (nested items excluded).
+fn children(expr: &Expr) -> Vec<&Expr> {
+    struct Children<'e>(Vec<&'e Expr>);
+    impl<'e> Visit<'e> for Children<'e> {
+        fn visit_expr(&mut self, e: &'e Expr) {
+            self.0.push(e);
+        }
+        fn visit_item(&mut self, _: &'e syn::Item) {}
+    }
+    let mut c = Children(Vec::new());
+    syn::visit::visit_expr(&mut c, expr);
+    c.0
+}

@@ -1,0 +1,177 @@
+//! What one crate defines, collected from all its files so that information flows between
+//! them: `use` maps per file, constants, type aliases, struct fields, local type names and
+//! functions by name.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::{ImplItem, Item, TraitItem, UseTree};
+
+use crate::rust::parse::Parsed;
+use crate::source::FileId;
+
+/// One parsed file of the crate.
+#[derive(Debug)]
+pub(crate) struct Unit<'a> {
+    pub file: FileId,
+    pub parsed: &'a Parsed,
+    /// Local name → full path, from `use` items (`Kc` → `rdkafka::config::ClientConfig`).
+    pub uses: HashMap<String, Vec<String>>,
+    /// Paths imported with `*`.
+    pub globs: Vec<Vec<String>>,
+}
+
+/// A function or method body of the crate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FnRef<'a> {
+    pub unit: usize,
+    pub sig: &'a syn::Signature,
+    pub block: &'a syn::Block,
+    /// The `Self` type of the enclosing impl, by its last path segment.
+    pub self_ty: Option<&'a syn::Type>,
+}
+
+/// Everything the flow analysis looks up by name.
+#[derive(Debug, Default)]
+pub(crate) struct CrateIndex<'a> {
+    pub units: Vec<Unit<'a>>,
+    pub consts: HashMap<String, (usize, &'a syn::Expr)>,
+    pub aliases: HashMap<String, (usize, &'a syn::Type)>,
+    /// Structs, enums, unions and traits defined in the crate.
+    pub local_types: HashSet<String>,
+    pub struct_fields: HashMap<String, Vec<(String, usize, &'a syn::Type)>>,
+    pub fns: HashMap<String, Vec<FnRef<'a>>>,
+    /// Every function and method, in file order: the roots of the analysis.
+    pub all_fns: Vec<FnRef<'a>>,
+}
+
+impl<'a> CrateIndex<'a> {
+    pub(crate) fn new(files: &'a [(FileId, Parsed)]) -> Self {
+        let mut index = CrateIndex::default();
+        for (n, (file, parsed)) in files.iter().enumerate() {
+            let mut unit = Unit {
+                file: *file,
+                parsed,
+                uses: HashMap::new(),
+                globs: Vec::new(),
+            };
+            index.items(n, &parsed.ast.items, &mut unit);
+            index.units.push(unit);
+        }
+        index
+    }
+
+    fn items(&mut self, unit: usize, items: &'a [Item], uses: &mut Unit<'a>) {
+        for item in items {
+            match item {
+                Item::Use(u) => flatten_use(&u.tree, &mut Vec::new(), uses),
+                Item::Const(c) => {
+                    self.consts
+                        .entry(c.ident.to_string())
+                        .or_insert((unit, &c.expr));
+                }
+                Item::Static(s) => {
+                    self.consts
+                        .entry(s.ident.to_string())
+                        .or_insert((unit, &s.expr));
+                }
+                Item::Type(t) => {
+                    self.aliases
+                        .entry(t.ident.to_string())
+                        .or_insert((unit, &t.ty));
+                }
+                Item::Struct(s) => {
+                    self.local_types.insert(s.ident.to_string());
+                    let fields = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), unit, &f.ty)))
+                        .collect();
+                    self.struct_fields.insert(s.ident.to_string(), fields);
+                }
+                Item::Enum(e) => {
+                    self.local_types.insert(e.ident.to_string());
+                }
+                Item::Union(u) => {
+                    self.local_types.insert(u.ident.to_string());
+                }
+                Item::Trait(t) => {
+                    self.local_types.insert(t.ident.to_string());
+                    for item in &t.items {
+                        if let TraitItem::Fn(f) = item {
+                            if let Some(block) = &f.default {
+                                self.add_fn(FnRef {
+                                    unit,
+                                    sig: &f.sig,
+                                    block,
+                                    self_ty: None,
+                                });
+                            }
+                        }
+                    }
+                }
+                Item::Fn(f) => self.add_fn(FnRef {
+                    unit,
+                    sig: &f.sig,
+                    block: &f.block,
+                    self_ty: None,
+                }),
+                Item::Impl(i) => {
+                    for item in &i.items {
+                        if let ImplItem::Fn(f) = item {
+                            self.add_fn(FnRef {
+                                unit,
+                                sig: &f.sig,
+                                block: &f.block,
+                                self_ty: Some(&i.self_ty),
+                            });
+                        }
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.items(unit, items, uses);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_fn(&mut self, f: FnRef<'a>) {
+        self.fns.entry(f.sig.ident.to_string()).or_default().push(f);
+        self.all_fns.push(f);
+    }
+}
+
+fn flatten_use(tree: &UseTree, prefix: &mut Vec<String>, unit: &mut Unit<'_>) {
+    match tree {
+        UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            flatten_use(&p.tree, prefix, unit);
+            prefix.pop();
+        }
+        UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last() {
+                    unit.uses.insert(last.clone(), prefix.clone());
+                }
+            } else {
+                let mut full = prefix.clone();
+                full.push(name.clone());
+                unit.uses.insert(name, full);
+            }
+        }
+        UseTree::Rename(r) => {
+            let mut full = prefix.clone();
+            full.push(r.ident.to_string());
+            unit.uses.insert(r.rename.to_string(), full);
+        }
+        UseTree::Glob(_) => unit.globs.push(prefix.clone()),
+        UseTree::Group(g) => {
+            for tree in &g.items {
+                flatten_use(tree, prefix, unit);
+            }
+        }
+    }
+}
