@@ -32,7 +32,7 @@ declare_rule! {
     /// pass them through.
     ///
     /// ## Example
-    /// ```rust
+    /// ```rust,ignore
     /// let consumer: StreamConsumer = ClientConfig::new()
     ///     .set("bootstrap.servers", brokers)
     ///     .set("group.id", "orders")
@@ -40,7 +40,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// ```rust
+    /// ```rust,ignore
     /// let consumer: StreamConsumer = ClientConfig::new()
     ///     .set("bootstrap.servers", brokers)
     ///     .set("group.id", "orders")

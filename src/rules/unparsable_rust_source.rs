@@ -13,12 +13,12 @@ declare_rule! {
     /// nests deeper than the tool parses (256 levels of brackets).
     ///
     /// ## Example
-    /// ```rust
+    /// ```rust,ignore
     /// fn main() { let = 1; }
     /// ```
     ///
     /// ## Use instead
-    /// ```rust
+    /// ```rust,ignore
     /// fn main() { let x = 1; }
     /// ```
     id: "unparsable-rust-source",

@@ -17,7 +17,7 @@ declare_rule! {
     /// lets it.
     ///
     /// ## Example
-    /// ```rust
+    /// ```rust,ignore
     /// let mut config = ClientConfig::new();
     /// for (key, value) in &settings.kafka {
     ///     config.set(key, value);
@@ -26,7 +26,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// ```rust
+    /// ```rust,ignore
     /// let mut config = ClientConfig::new();
     /// config
     ///     .set("session.timeout.ms", &settings.session_timeout_ms)
