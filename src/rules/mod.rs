@@ -112,7 +112,11 @@ impl Rule {
         for line in self.meta().docs {
             let line = line.strip_prefix(' ').unwrap_or(line);
             // `ignore` keeps rustdoc from compiling examples that need rdkafka; readers see Rust.
-            out.push_str(if line == "```rust,ignore" { "```rust" } else { line });
+            out.push_str(if line == "```rust,ignore" {
+                "```rust"
+            } else {
+                line
+            });
             out.push('\n');
         }
         out

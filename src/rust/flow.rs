@@ -262,22 +262,34 @@ impl<'i, 'a> Flow<'i, 'a> {
         };
         let mut mut_params = Vec::new();
         for (n, input) in f.sig.inputs.iter().enumerate() {
-            let FnArg::Typed(pt) = input else { continue };
-            if !types::is_client_config(self.index, f.unit, &pt.ty) {
-                continue;
-            }
-            let Some(name) = pat_ident(&pt.pat) else {
-                continue;
+            // A config parameter, or `self` in a method of an `impl .. for ClientConfig`.
+            let (name, span, mutable) = match input {
+                FnArg::Typed(pt) if types::is_client_config(self.index, f.unit, &pt.ty) => {
+                    let Some(name) = pat_ident(&pt.pat) else {
+                        continue;
+                    };
+                    (
+                        name,
+                        pt.span(),
+                        matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some()),
+                    )
+                }
+                FnArg::Receiver(r) if self_is_client_config(self.index, f) => (
+                    "self".to_owned(),
+                    r.span(),
+                    r.reference.is_some() && r.mutability.is_some(),
+                ),
+                _ => continue,
             };
             let config = if recording {
                 Config::opaque(Unseen {
                     reason: format!("the callers of `{}`, which pass the config in", f.sig.ident),
-                    loc: self.loc(&frame, pt.span()),
+                    loc: self.loc(&frame, span),
                 })
             } else {
                 Config::param(n)
             };
-            if matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some()) {
+            if mutable {
                 mut_params.push((n, name.clone()));
             }
             frame.vars.insert(name, Binding::Config(config));
@@ -464,7 +476,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                         if let (Expr::Path(base), syn::Member::Named(field)) = (&*f.base, &f.member)
                         {
                             if base.path.is_ident("self") {
-                                let owner = frame.f.self_ty.and_then(type_name);
+                                let owner = frame.f.self_ty.and_then(bare_name);
                                 if let Some(owner) = owner {
                                     self.type_from_field(frame, i, &owner, &field.to_string());
                                 }
@@ -529,8 +541,27 @@ impl<'i, 'a> Flow<'i, 'a> {
         else {
             return Val::Nothing;
         };
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         for arg in &args {
-            self.expr(frame, arg);
+            let value = self.expr(frame, arg);
+            // A macro given the binding itself (not a shared borrow) may change it.
+            let handed = match arg {
+                Expr::Path(_) => true,
+                Expr::Reference(r) => r.mutability.is_some(),
+                _ => false,
+            };
+            if let (true, Val::Config(mut config, Some(place))) = (handed, value) {
+                config.make_opaque(Unseen {
+                    reason: format!("what the macro `{name}!` does with the config"),
+                    loc: self.loc(frame, arg.span()),
+                });
+                Self::write_back(frame, Some(&place), &config);
+            }
         }
         Val::Nothing
     }
@@ -664,34 +695,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             (Val::Config(config, place), "set_log_level") => Val::Config(config, place),
             (Val::Config(config, _), "clone" | "to_owned") => Val::Config(config, None),
             (Val::Config(config, _), "create" | "create_with_context") => {
-                let generic = usize::from(name == "create_with_context");
-                let ty = m.turbofish.as_ref().and_then(|t| {
-                    t.args
-                        .iter()
-                        .filter_map(|a| match a {
-                            syn::GenericArgument::Type(t) => Some(t),
-                            _ => None,
-                        })
-                        .nth(generic)
-                });
-                let kind = ty.map_or(ClientKind::Unknown, |t| {
-                    types::classify(self.index, frame.f.unit, t)
-                });
-                let type_name = ty.and_then(type_name);
-                let start = m.method.span();
-                let end = m.paren_token.span.close();
-                let loc = self.loc(frame, start);
-                let span = loc.span.start..self.loc(frame, end).span.end;
-                Val::Client(self.record(
-                    frame,
-                    Loc {
-                        file: loc.file,
-                        span,
-                    },
-                    config,
-                    kind,
-                    type_name,
-                ))
+                self.create_call(frame, m, config)
             }
             (Val::Client(i), "subscribe") => {
                 self.args(frame, &m.args, "`subscribe`");
@@ -729,11 +733,75 @@ impl<'i, 'a> Flow<'i, 'a> {
                 self.extend(frame, &mut config, source);
                 Val::Config(config, None)
             }
-            (_, method) => match self.helper(method, None, true) {
-                Some(helper) => self.apply_helper(frame, helper, Some(&m.receiver), &m.args),
-                None => self.args(frame, &m.args, &format!("`{method}`")),
-            },
+            (Val::Nothing, "create" | "create_with_context") => {
+                let config = Config::opaque(Unseen {
+                    reason: "where this config comes from".into(),
+                    loc: self.loc(frame, m.receiver.span()),
+                });
+                self.create_call(frame, m, config)
+            }
+            (receiver, method) => {
+                if let Some(helper) = self.helper(method, None, true) {
+                    return self.apply_helper(
+                        frame,
+                        helper,
+                        Some((receiver, &*m.receiver)),
+                        &m.args,
+                    );
+                }
+                self.args(frame, &m.args, &format!("`{method}`"));
+                match receiver {
+                    // Reading a config changes nothing.
+                    Val::Config(..)
+                        if matches!(method, "get" | "config_map" | "create_native_config") =>
+                    {
+                        Val::Nothing
+                    }
+                    // Anything else may set keys: an rdkafka method this tool does not model,
+                    // or an extension trait from another crate.
+                    Val::Config(mut config, place) => {
+                        config.make_opaque(Unseen {
+                            reason: format!("`{method}`, which is not a method this tool knows"),
+                            loc: self.loc(frame, m.method.span()),
+                        });
+                        Self::write_back(frame, place.as_ref(), &config);
+                        Val::Config(config, place)
+                    }
+                    _ => Val::Nothing,
+                }
+            }
         }
+    }
+
+    /// `.create()` / `.create_with_context(ctx)`: a construction typed by the turbofish
+    /// (`create::<T>()`, `create_with_context::<C, T>()`), or later from where it is stored.
+    fn create_call<'e>(
+        &mut self,
+        frame: &Frame<'a>,
+        m: &'e syn::ExprMethodCall,
+        config: Config,
+    ) -> Val {
+        let generic = usize::from(m.method == "create_with_context");
+        let ty = m.turbofish.as_ref().and_then(|t| {
+            t.args
+                .iter()
+                .filter_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .nth(generic)
+        });
+        let kind = ty.map_or(ClientKind::Unknown, |t| {
+            types::classify(self.index, frame.f.unit, t)
+        });
+        let type_name = ty.and_then(type_name);
+        let start = self.loc(frame, m.method.span());
+        let end = self.loc(frame, m.paren_token.span.close()).span.end;
+        let loc = Loc {
+            file: start.file,
+            span: start.span.start..end,
+        };
+        Val::Client(self.record(frame, loc, config, kind, type_name))
     }
 
     fn write_back(frame: &mut Frame<'_>, place: Option<&String>, config: &Config) {
@@ -847,7 +915,7 @@ impl<'i, 'a> Flow<'i, 'a> {
 
     fn type_from_field(&mut self, frame: &Frame<'a>, i: usize, owner: &str, field: &str) {
         let owner = if owner == "Self" {
-            frame.f.self_ty.and_then(type_name)
+            frame.f.self_ty.and_then(bare_name)
         } else {
             Some(owner.to_owned())
         };
@@ -860,7 +928,8 @@ impl<'i, 'a> Flow<'i, 'a> {
     }
 
     /// A function or method of the crate that builds or edits a config, by name; `None` when
-    /// there is none or several could be meant.
+    /// there is none or several could be meant (functions are looked up by name only, not by
+    /// module: two helpers of the same name in one crate are treated as unknown).
     fn helper(&self, name: &str, owner: Option<&str>, method: bool) -> Option<FnRef<'a>> {
         let candidates: Vec<FnRef<'a>> = self
             .index
@@ -869,7 +938,17 @@ impl<'i, 'a> Flow<'i, 'a> {
             .iter()
             .copied()
             .filter(|f| is_config_helper(self.index, *f))
-            .filter(|f| !method || f.sig.receiver().is_some())
+            // `x.name()` calls methods; `path::name()` calls functions, or a method of the
+            // type the path names (`Settings::name(&s)`).
+            .filter(|f| {
+                let owned_by_path =
+                    owner.is_some() && f.self_ty.and_then(bare_name).as_deref() == owner;
+                if method {
+                    f.sig.receiver().is_some()
+                } else {
+                    f.sig.receiver().is_none() || owned_by_path
+                }
+            })
             .collect();
         match candidates.as_slice() {
             [one] => Some(*one),
@@ -877,7 +956,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 let owner = owner?;
                 let mut matching = many
                     .iter()
-                    .filter(|f| f.self_ty.and_then(type_name).as_deref() == Some(owner));
+                    .filter(|f| f.self_ty.and_then(bare_name).as_deref() == Some(owner));
                 match (matching.next(), matching.next()) {
                     (Some(f), None) => Some(*f),
                     _ => None,
@@ -892,12 +971,15 @@ impl<'i, 'a> Flow<'i, 'a> {
         &mut self,
         frame: &mut Frame<'a>,
         helper: FnRef<'a>,
-        receiver: Option<&'e Expr>,
+        receiver: Option<(Val, &'e Expr)>,
         args: &'e Punctuated<Expr, syn::Token![,]>,
     ) -> Val {
         // Parameter numbers count the receiver of a method.
         let offset = usize::from(helper.sig.receiver().is_some() && receiver.is_some());
         let mut values: HashMap<usize, (Val, &'e Expr)> = HashMap::new();
+        if let (Some(receiver), 1) = (receiver, offset) {
+            values.insert(0, receiver);
+        }
         for (n, arg) in args.iter().enumerate() {
             values.insert(n + offset, (self.expr(frame, arg), arg));
         }
@@ -972,7 +1054,9 @@ fn merge_vals(first: Val, second: Val, at: &Loc) -> Val {
 /// Whether a function returns a config or edits one passed as `&mut`.
 fn is_config_helper(index: &CrateIndex<'_>, f: FnRef<'_>) -> bool {
     let returns = sig_return(f.sig).is_some_and(|t| types::is_client_config(index, f.unit, t));
+    let extends = f.sig.receiver().is_some() && self_is_client_config(index, f);
     returns
+        || extends
         || f.sig.inputs.iter().any(|input| match input {
             FnArg::Typed(pt) => {
                 matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some())
@@ -980,6 +1064,12 @@ fn is_config_helper(index: &CrateIndex<'_>, f: FnRef<'_>) -> bool {
             }
             FnArg::Receiver(_) => false,
         })
+}
+
+/// A method of an `impl .. for ClientConfig` block (an extension trait of the crate).
+fn self_is_client_config(index: &CrateIndex<'_>, f: FnRef<'_>) -> bool {
+    f.self_ty
+        .is_some_and(|t| types::is_client_config(index, f.unit, t))
 }
 
 /// `.collect::<ClientConfig>()`.
@@ -1000,6 +1090,17 @@ fn pat_ident(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(p) => Some(p.ident.to_string()),
         Pat::Type(p) => pat_ident(&p.pat),
+        _ => None,
+    }
+}
+
+/// The last path segment of a type without generics: how items are named (`Ledger`).
+fn bare_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Reference(r) => bare_name(&r.elem),
+        Type::Paren(p) => bare_name(&p.elem),
+        Type::Group(g) => bare_name(&g.elem),
         _ => None,
     }
 }
