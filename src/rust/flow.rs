@@ -210,6 +210,29 @@ pub(crate) struct Flow<'i, 'a> {
     pub constructions: Vec<Construction>,
 }
 
+/// Methods only rdkafka producers have.
+const PRODUCER_METHODS: [&str; 7] = [
+    "send",
+    "send_result",
+    "flush",
+    "init_transactions",
+    "begin_transaction",
+    "commit_transaction",
+    "abort_transaction",
+];
+
+/// Methods only rdkafka consumers have (`subscribe` and `assign` are handled on their own).
+const CONSUMER_METHODS: [&str; 8] = [
+    "recv",
+    "stream",
+    "commit",
+    "commit_message",
+    "commit_consumer_state",
+    "store_offset",
+    "unsubscribe",
+    "seek",
+];
+
 /// Methods that hand back what they were called on (`Result` and error-context adapters).
 const PASSTHROUGH: [&str; 12] = [
     "unwrap",
@@ -709,6 +732,23 @@ impl<'i, 'a> Flow<'i, 'a> {
                 if let Some(c) = self.constructions.get_mut(i) {
                     c.assigned = true;
                 }
+                Val::Nothing
+            }
+            (Val::Client(i), method)
+                if PRODUCER_METHODS.contains(&method) || CONSUMER_METHODS.contains(&method) =>
+            {
+                // An untyped client is typed by how it is used.
+                let kind = if PRODUCER_METHODS.contains(&method) {
+                    ClientKind::Producer
+                } else {
+                    ClientKind::Consumer
+                };
+                if let Some(c) = self.constructions.get_mut(i) {
+                    if c.kind == ClientKind::Unknown {
+                        c.kind = kind;
+                    }
+                }
+                self.args(frame, &m.args, &format!("`{method}`"));
                 Val::Nothing
             }
             (Val::Client(i), method) if PASSTHROUGH.contains(&method) => {
