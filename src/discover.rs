@@ -23,6 +23,8 @@ pub struct Discovered {
     pub unreadable: Vec<(PathBuf, String)>,
     /// Paths left out on purpose, with the reason (for verbose output).
     pub skipped: Vec<(PathBuf, String)>,
+    /// Folders that hold a `Cargo.toml`: in a plain folder, each is a crate of its own.
+    pub manifest_dirs: Vec<PathBuf>,
 }
 
 const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
@@ -53,6 +55,11 @@ pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>) -> Discovered {
 
 fn visit(entry: &DirEntry, found: &mut Discovered) {
     let name = entry.file_name().to_string_lossy();
+    if name == "Cargo.toml" && entry.file_type().is_file() {
+        if let Some(dir) = entry.path().parent() {
+            found.manifest_dirs.push(dir.to_path_buf());
+        }
+    }
     let rust = name.ends_with(".rs");
     if !rust && !is_env_file_name(&name) {
         return;

@@ -115,7 +115,12 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
         model.env_files.push(env);
         model.notes.extend(note);
     }
-    for files in by_package(&ws.packages, found.rust_files) {
+    // Without Cargo, every folder with a `Cargo.toml` is still a crate of its own.
+    let mut packages = ws.packages.clone();
+    if ws.manifest.is_none() {
+        packages.extend(found.manifest_dirs);
+    }
+    for files in by_package(&packages, found.rust_files) {
         analyze_rust(&mut model, root, files);
     }
     model
