@@ -92,24 +92,13 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
         });
     }
     for path in found.env_files {
-        let name = display_name(root, &path);
-        let text = match read_text(&path) {
-            Ok(text) => text,
-            Err(reason) => {
-                let file = model.files.add(SourceFile::new(name, path, String::new()));
-                model.unreadable.push(Unreadable {
-                    file,
-                    reason,
-                    folder: false,
-                });
-                continue;
-            }
-        };
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let file = model.files.add(SourceFile::new(name, path, text));
+        let Some(file) = read_source(&mut model, root, path) else {
+            continue;
+        };
         let source = model.files.get(file);
         let (env, note) = env::analyze(file, &file_name, &source.name, &source.text);
         model.env_files.push(env);
@@ -149,21 +138,10 @@ fn by_package(
 
 /// Reads, parses and analyses the Rust files of one crate.
 fn analyze_rust(model: &mut Model, root: &Path, paths: Vec<PathBuf>) {
-    let mut ids = Vec::new();
-    for path in paths {
-        let name = display_name(root, &path);
-        match read_text(&path) {
-            Ok(text) => ids.push(model.files.add(SourceFile::new(name, path, text))),
-            Err(reason) => {
-                let file = model.files.add(SourceFile::new(name, path, String::new()));
-                model.unreadable.push(Unreadable {
-                    file,
-                    reason,
-                    folder: false,
-                });
-            }
-        }
-    }
+    let ids: Vec<source::FileId> = paths
+        .into_iter()
+        .filter_map(|path| read_source(model, root, path))
+        .collect();
     model.rust_files += ids.len();
     let sources: Vec<(source::FileId, &str)> = ids
         .iter()
@@ -176,6 +154,23 @@ fn analyze_rust(model: &mut Model, root: &Path, paths: Vec<PathBuf>) {
             .into_iter()
             .map(|(file, failure)| model::RustFailure { file, failure }),
     );
+}
+
+/// Adds a file to the model: its text, or an `Unreadable` entry saying why there is none.
+fn read_source(model: &mut Model, root: &Path, path: PathBuf) -> Option<source::FileId> {
+    let name = display_name(root, &path);
+    match read_text(&path) {
+        Ok(text) => Some(model.files.add(SourceFile::new(name, path, text))),
+        Err(reason) => {
+            let file = model.files.add(SourceFile::new(name, path, String::new()));
+            model.unreadable.push(Unreadable {
+                file,
+                reason,
+                folder: false,
+            });
+            None
+        }
+    }
 }
 
 /// Reads a file as UTF-8 text, or says why it cannot.

@@ -9,8 +9,7 @@
 //! the crate) makes the keys it could have changed unknown; unknown is never reported as
 //! missing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Range;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -18,144 +17,10 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, FnArg, Pat, Stmt, Type};
 
+use crate::rust::config::{Base, Config, KeyState, Loc, Unseen};
 use crate::rust::eval::eval_text;
 use crate::rust::index::{CrateIndex, FnRef};
 use crate::rust::types::{self, ClientKind};
-use crate::source::FileId;
-
-/// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loc {
-    pub file: FileId,
-    pub span: Range<usize>,
-}
-
-/// Something the analysis could not see through, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unseen {
-    /// Completes "the tool cannot see ...": "the loop that sets keys from a map".
-    pub reason: String,
-    pub loc: Loc,
-}
-
-/// The state of one key of a config.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyState {
-    /// Set by `.set(key, value)`; `value` is the text when it is known.
-    Set { value: Option<String>, loc: Loc },
-    /// Never set, or removed.
-    Unset,
-    /// Maybe set: something the tool cannot see could have set it.
-    Unknown(Unseen),
-}
-
-/// What a config is built on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Base {
-    /// `ClientConfig::new()` and friends.
-    Fresh,
-    /// The config a helper function received as its parameter number `n` (summaries only).
-    Param(usize),
-}
-
-/// A tracked `ClientConfig` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    base: Base,
-    keys: BTreeMap<String, KeyState>,
-    /// Once set, keys not in `keys` are unknown rather than unset.
-    opaque: Option<Unseen>,
-    /// Where the config starts (`ClientConfig::new()`).
-    pub origin: Option<Loc>,
-}
-
-impl Config {
-    fn fresh(origin: Loc) -> Config {
-        Config {
-            base: Base::Fresh,
-            keys: BTreeMap::new(),
-            opaque: None,
-            origin: Some(origin),
-        }
-    }
-
-    fn param(n: usize) -> Config {
-        Config {
-            base: Base::Param(n),
-            keys: BTreeMap::new(),
-            opaque: None,
-            origin: None,
-        }
-    }
-
-    fn opaque(unseen: Unseen) -> Config {
-        Config {
-            base: Base::Fresh,
-            keys: BTreeMap::new(),
-            opaque: Some(unseen),
-            origin: None,
-        }
-    }
-
-    /// The state of a key.
-    pub fn get(&self, key: &str) -> KeyState {
-        match (self.keys.get(key), &self.opaque) {
-            (Some(state), _) => state.clone(),
-            (None, Some(unseen)) => KeyState::Unknown(unseen.clone()),
-            (None, None) => KeyState::Unset,
-        }
-    }
-
-    /// What made keys unknown, if anything did.
-    pub fn unseen(&self) -> Option<&Unseen> {
-        self.opaque.as_ref()
-    }
-
-    fn make_opaque(&mut self, unseen: Unseen) {
-        if self.opaque.is_none() {
-            self.opaque = Some(unseen);
-        }
-    }
-
-    /// `edits` (a helper's view of its parameter) applied on top of `self` (the argument).
-    fn overlay(&self, edits: &Config) -> Config {
-        let mut out = self.clone();
-        for (key, state) in &edits.keys {
-            out.keys.insert(key.clone(), state.clone());
-        }
-        if let Some(unseen) = &edits.opaque {
-            out.make_opaque(unseen.clone());
-        }
-        out
-    }
-
-    /// The config after one of two branches ran.
-    fn merge(&self, other: &Config, at: &Loc) -> Config {
-        let mut out = self.clone();
-        if out.opaque.is_none() {
-            out.opaque.clone_from(&other.opaque);
-        }
-        let keys: HashSet<&String> = self.keys.keys().chain(other.keys.keys()).collect();
-        for key in keys {
-            let state = match (self.get(key), other.get(key)) {
-                (a, b) if a == b => a,
-                (KeyState::Set { value: a, loc }, KeyState::Set { value: b, .. }) => {
-                    KeyState::Set {
-                        value: if a == b { a } else { None },
-                        loc,
-                    }
-                }
-                (KeyState::Unknown(u), _) | (_, KeyState::Unknown(u)) => KeyState::Unknown(u),
-                _ => KeyState::Unknown(Unseen {
-                    reason: format!("which branch runs, and `{key}` is set on only one of them"),
-                    loc: at.clone(),
-                }),
-            };
-            out.keys.insert(key.clone(), state);
-        }
-        out
-    }
-}
 
 /// A place where an rdkafka client is created from a config.
 #[derive(Debug, Clone)]
@@ -1136,18 +1001,15 @@ fn pat_ident(pat: &Pat) -> Option<String> {
 
 /// The last path segment of a type without generics: how items are named (`Ledger`).
 fn bare_name(ty: &Type) -> Option<String> {
-    match ty {
+    match types::peel(ty) {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        Type::Reference(r) => bare_name(&r.elem),
-        Type::Paren(p) => bare_name(&p.elem),
-        Type::Group(g) => bare_name(&g.elem),
         _ => None,
     }
 }
 
 /// The last path segment of a type with its generics, for messages (`StreamConsumer<Ctx>`).
 pub(crate) fn type_name(ty: &Type) -> Option<String> {
-    match ty {
+    match types::peel(ty) {
         Type::Path(p) => {
             let last = p.path.segments.last()?;
             let args = match &last.arguments {
@@ -1159,9 +1021,6 @@ pub(crate) fn type_name(ty: &Type) -> Option<String> {
             };
             Some(format!("{}{args}", last.ident))
         }
-        Type::Reference(r) => type_name(&r.elem),
-        Type::Paren(p) => type_name(&p.elem),
-        Type::Group(g) => type_name(&g.elem),
         Type::Infer(_) => Some("_".into()),
         _ => None,
     }

@@ -1,6 +1,7 @@
 //! Rust sources: parse every file of a crate, index the crate, follow `ClientConfig` values
 //! through its functions and return the clients it creates.
 
+pub mod config;
 pub mod eval;
 pub mod flow;
 pub mod index;
@@ -9,7 +10,8 @@ pub mod types;
 
 use crate::source::FileId;
 
-pub use flow::{Config, Construction, KeyState, Loc, Unseen};
+pub use config::{Config, KeyState, Loc, Unseen};
+pub use flow::Construction;
 pub use parse::ParseFailure;
 pub use types::ClientKind;
 

@@ -54,10 +54,7 @@ fn classify_at(
     if depth > MAX_DEPTH {
         return ClientKind::Unknown;
     }
-    match ty {
-        Type::Reference(r) => classify_at(index, unit, &r.elem, depth + 1, alias),
-        Type::Paren(p) => classify_at(index, unit, &p.elem, depth + 1, alias),
-        Type::Group(g) => classify_at(index, unit, &g.elem, depth + 1, alias),
+    match peel(ty) {
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last();
             let name = last.map(|s| s.ident.to_string()).unwrap_or_default();
@@ -75,6 +72,16 @@ fn classify_at(
             classify_path(index, unit, &segments, depth, alias)
         }
         _ => ClientKind::Unknown,
+    }
+}
+
+/// The type under references, parentheses and invisible groups: `&mut (T)` is `T`.
+pub(crate) fn peel(ty: &Type) -> &Type {
+    match ty {
+        Type::Reference(r) => peel(&r.elem),
+        Type::Paren(p) => peel(&p.elem),
+        Type::Group(g) => peel(&g.elem),
+        other => other,
     }
 }
 
@@ -199,10 +206,7 @@ pub(crate) fn names_client_config(
 /// Whether a type is `ClientConfig`, `&ClientConfig` or `&mut ClientConfig`, also inside
 /// `Result`, `Option` and similar wrappers.
 pub(crate) fn is_client_config(index: &CrateIndex<'_>, unit: usize, ty: &Type) -> bool {
-    match ty {
-        Type::Reference(r) => is_client_config(index, unit, &r.elem),
-        Type::Paren(p) => is_client_config(index, unit, &p.elem),
-        Type::Group(g) => is_client_config(index, unit, &g.elem),
+    match peel(ty) {
         Type::Path(p) if p.qself.is_none() => {
             let Some(last) = p.path.segments.last() else {
                 return false;
