@@ -459,12 +459,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             self.expr(frame, &c.func);
             return self.args(frame, &c.args, "a closure");
         };
-        let segments: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments = types::segments(&p.path);
         let Some((last, owner)) = segments.split_last() else {
             return Val::Nothing;
         };

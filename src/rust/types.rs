@@ -63,16 +63,16 @@ fn classify_at(
                     return classify_at(index, unit, inner, depth + 1, alias);
                 }
             }
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = segments(&p.path);
             classify_path(index, unit, &segments, depth, alias)
         }
         _ => ClientKind::Unknown,
     }
+}
+
+/// A path's segments as strings: `rdkafka::config::ClientConfig` → three.
+pub(crate) fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 /// The type under references, parentheses and invisible groups: `&mut (T)` is `T`.
@@ -214,12 +214,7 @@ pub(crate) fn is_client_config(index: &CrateIndex<'_>, unit: usize, ty: &Type) -
             if WRAPPERS.contains(&last.ident.to_string().as_str()) {
                 return first_type_argument(last).is_some_and(|t| is_client_config(index, unit, t));
             }
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = segments(&p.path);
             names_client_config(index, unit, &segments)
         }
         _ => false,
