@@ -9,6 +9,7 @@ pub mod discover;
 pub mod docs;
 pub mod env;
 pub mod error;
+pub mod librdkafka;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -52,6 +52,8 @@ pub trait ClientFacts {
     fn uses_consumer_protocol(&self) -> bool;
     /// The timeouts the policy requires of this consumer.
     fn required(&self) -> &'static [Setting];
+    /// An rdkafka client (not a crate's own type of the same name).
+    fn is_rdkafka_client(&self) -> bool;
 }
 
 impl ClientFacts for Construction {
@@ -75,6 +77,10 @@ impl ClientFacts for Construction {
 
     fn uses_consumer_protocol(&self) -> bool {
         matches!(self.key("group.protocol"), KeyState::Set { value: Some(v), .. } if v.trim().eq_ignore_ascii_case("consumer"))
+    }
+
+    fn is_rdkafka_client(&self) -> bool {
+        self.kind != ClientKind::Other
     }
 
     fn required(&self) -> &'static [Setting] {

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
+use crate::librdkafka;
 use crate::model::{ClientFacts, Model, SettingValue};
 use crate::rules::Rule;
 use crate::rules::request_not_below_session::assignment;
@@ -45,35 +46,46 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 let SettingValue::Known(TimeoutValue::Malformed(m)) = &s.value else { continue };
                 let entry = &env.entries[s.entry];
                 let at = Label::new(env.file, env.value_span(s.entry), String::new());
-                out.push(diagnostic(&entry.key, &entry.value, *setting, m, at));
+                out.push(diagnostic(&entry.key, &entry.value, &setting.to_string(), m, at));
             }
         }
     }
-    for client in model.clients.iter().filter(|c| c.is_consumer()) {
-        for setting in Setting::ALL {
-            let Some(key) = setting.rdkafka_key() else { continue };
-            let KeyState::Set { value: Some(text), loc } = client.key(key) else { continue };
-            if let TimeoutValue::Malformed(m) = TimeoutValue::parse(&text) {
-                out.push(diagnostic(key, &text, setting, &m, Label::new(loc.file, loc.span, String::new())));
+    for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
+        for (key, state) in client.config.entries() {
+            let KeyState::Set { value: Some(text), loc, .. } = state else { continue };
+            if !is_timeout_property(key) {
+                continue;
+            }
+            if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
+                let what = Setting::ALL
+                    .into_iter()
+                    .find(|s| s.rdkafka_key() == Some(key))
+                    .map_or_else(|| format!("`{key}`"), |s| s.to_string());
+                out.push(diagnostic(key, text, &what, &m, Label::new(loc.file, loc.span.clone(), String::new())));
             }
         }
     }
 }
 
+/// A librdkafka integer property measured in milliseconds.
+pub(crate) fn is_timeout_property(key: &str) -> bool {
+    key.ends_with(".ms") && librdkafka::property(key).is_some_and(|p| p.kind == "integer")
+}
+
 /// The diagnostic of one malformed value of `key` (an env key or a librdkafka property).
-fn diagnostic(key: &str, text: &str, setting: Setting, m: &Malformed, at: Label) -> Diagnostic {
+fn diagnostic(key: &str, text: &str, what: &str, m: &Malformed, at: Label) -> Diagnostic {
     let shown = text.escape_debug();
     let (message, label) = if m.reason == MalformedReason::TooLarge {
         (format!("`{key}` is `{shown}`: {}", m.reason.describe()), "too large".to_owned())
     } else {
         (
             format!("`{key}` is `{shown}`: {}; librdkafka reads {} ms", m.reason.describe(), m.librdkafka_reads),
-            format!("librdkafka reads this {setting} as {} ms", m.librdkafka_reads),
+            format!("librdkafka reads this {what} as {} ms", m.librdkafka_reads),
         )
     };
     let help = match m.intended {
         Some(v) => format!("write `{}`: a plain decimal number of milliseconds", assignment(key, v)),
-        None => format!("write the {setting} as a plain decimal number of milliseconds, such as `6000`"),
+        None => format!("write the {what} as a plain decimal number of milliseconds, such as `6000`"),
     };
     Diagnostic::new(Rule::MalformedTimeoutValue, message, Label { message: label, ..at }).with_help(help)
 }

@@ -89,6 +89,10 @@ registry! {
     ConsumerMissingTimeouts => consumer_missing_timeouts,
     UnresolvedConsumerConfig => unresolved_consumer_config,
     UnparsableRustSource => unparsable_rust_source,
+    UnknownClientProperty => unknown_client_property,
+    TimeoutOutsideClientRange => timeout_outside_client_range,
+    ProducerOnlySettingOnConsumer => producer_only_setting_on_consumer,
+    ClassicSettingWithConsumerProtocol => classic_setting_with_consumer_protocol,
 }
 
 impl Rule {

@@ -12,6 +12,7 @@ use crate::setting::Setting;
 use crate::timeout::TimeoutValue;
 
 use super::Rule;
+use super::timeout_outside_client_range::outside_range;
 
 /// A setting's value at a site.
 #[derive(Debug, Clone)]
@@ -131,7 +132,15 @@ fn client_values(client: &Construction) -> BTreeMap<Setting, Known> {
             KeyState::Set {
                 value: Some(text),
                 loc,
-            } => TimeoutValue::parse(&text).plain().map(|ms| (ms, Some(loc))),
+                ..
+            } => {
+                // Values librdkafka rejects (malformed, out of range) take part in no relation.
+                let valid = outside_range(key, &text).is_none();
+                TimeoutValue::parse(&text)
+                    .plain()
+                    .filter(|_| valid)
+                    .map(|ms| (ms, Some(loc)))
+            }
             KeyState::Unset => setting.librdkafka_default().map(|ms| (ms, None)),
             KeyState::Set { value: None, .. } | KeyState::Unknown(_) => None,
         };

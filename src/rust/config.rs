@@ -25,7 +25,13 @@ pub struct Unseen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyState {
     /// Set by `.set(key, value)`; `value` is the text when it is known.
-    Set { value: Option<String>, loc: Loc },
+    Set {
+        value: Option<String>,
+        /// The value expression.
+        loc: Loc,
+        /// The key expression (the first argument of `.set`).
+        key: Loc,
+    },
     /// Never set, or removed.
     Unset,
     /// Maybe set: something the tool cannot see could have set it.
@@ -89,6 +95,11 @@ impl Config {
         }
     }
 
+    /// Every key the config sets or removes, with its state, in key order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &KeyState)> {
+        self.keys.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// What made keys unknown, if anything did.
     pub fn unseen(&self) -> Option<&Unseen> {
         self.opaque.as_ref()
@@ -122,10 +133,11 @@ impl Config {
         for key in keys {
             let state = match (self.get(key), other.get(key)) {
                 (a, b) if a == b => a,
-                (KeyState::Set { value: a, loc }, KeyState::Set { value: b, .. }) => {
+                (KeyState::Set { value: a, loc, key }, KeyState::Set { value: b, .. }) => {
                     KeyState::Set {
                         value: if a == b { a } else { None },
                         loc,
+                        key,
                     }
                 }
                 (KeyState::Unknown(u), _) | (_, KeyState::Unknown(u)) => KeyState::Unknown(u),

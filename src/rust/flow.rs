@@ -547,7 +547,15 @@ impl<'i, 'a> Flow<'i, 'a> {
                     Some(key) => {
                         let value = eval_text(self.index, &m.args[1]);
                         let loc = self.loc(frame, m.args[1].span());
-                        config.keys.insert(key, KeyState::Set { value, loc });
+                        let key_loc = self.loc(frame, m.args[0].span());
+                        config.keys.insert(
+                            key,
+                            KeyState::Set {
+                                value,
+                                loc,
+                                key: key_loc,
+                            },
+                        );
                     }
                     None => config.make_opaque(Unseen {
                         reason: "a key that is not a constant string".into(),
@@ -729,7 +737,12 @@ impl<'i, 'a> Flow<'i, 'a> {
                 .map(|e| match e {
                     Expr::Tuple(t) if t.elems.len() == 2 => {
                         let key = eval_text(self.index, &t.elems[0])?;
-                        Some((key, eval_text(self.index, &t.elems[1]), &t.elems[1]))
+                        Some((
+                            key,
+                            eval_text(self.index, &t.elems[1]),
+                            &t.elems[0],
+                            &t.elems[1],
+                        ))
                     }
                     _ => None,
                 })
@@ -737,9 +750,17 @@ impl<'i, 'a> Flow<'i, 'a> {
         });
         match pairs {
             Some(pairs) => {
-                for (key, value, expr) in pairs {
+                for (key, value, key_expr, expr) in pairs {
                     let loc = self.loc(frame, expr.span());
-                    config.keys.insert(key, KeyState::Set { value, loc });
+                    let key_loc = self.loc(frame, key_expr.span());
+                    config.keys.insert(
+                        key,
+                        KeyState::Set {
+                            value,
+                            loc,
+                            key: key_loc,
+                        },
+                    );
                 }
             }
             None => config.make_opaque(Unseen {

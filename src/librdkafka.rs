@@ -1,0 +1,136 @@
+//! librdkafka's configuration properties, shipped as data generated from its CONFIGURATION.md
+//! (`scripts/librdkafka-properties.py`), so that rules know every property name, whether it
+//! applies to consumers or producers, and the range librdkafka enforces.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The librdkafka version the data comes from (bundled by rdkafka 0.38 / rdkafka-sys 4.10).
+pub const VERSION: &str = "2.12.1";
+
+const DATA: &str = include_str!("../data/librdkafka-properties.tsv");
+
+/// Which clients a property applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Any,
+    Consumer,
+    Producer,
+}
+
+/// One configuration property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    pub name: &'static str,
+    pub scope: Scope,
+    /// `integer`, `string`, `boolean`, `enum value`, ...
+    pub kind: &'static str,
+    /// The allowed range of an integer property.
+    pub range: Option<(i64, i64)>,
+    pub default: &'static str,
+}
+
+fn table() -> &'static HashMap<&'static str, Property> {
+    static TABLE: OnceLock<HashMap<&'static str, Property>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        DATA.lines()
+            .filter(|line| !line.starts_with('#') && !line.is_empty())
+            .filter_map(|line| {
+                let cells: Vec<&'static str> = line.split('\t').collect();
+                let [name, scope, _level, kind, min, max, default] = cells[..] else {
+                    return None;
+                };
+                let scope = match scope {
+                    "C" => Scope::Consumer,
+                    "P" => Scope::Producer,
+                    _ => Scope::Any,
+                };
+                let range = min.parse().ok().zip(max.parse().ok());
+                Some((
+                    name,
+                    Property {
+                        name,
+                        scope,
+                        kind,
+                        range,
+                        default,
+                    },
+                ))
+            })
+            .collect()
+    })
+}
+
+/// The property of that name.
+pub fn property(name: &str) -> Option<&'static Property> {
+    table().get(name)
+}
+
+/// Every property name, sorted.
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = table().keys().copied().collect();
+    names.sort_unstable();
+    names
+}
+
+/// Java client property names that librdkafka spells differently or does not have, with what
+/// to write instead.
+pub fn java_hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "fetch.max.wait.ms" => "librdkafka spells it `fetch.wait.max.ms`",
+        "default.api.timeout.ms" => "librdkafka has no such property; pass a timeout to each call",
+        "max.poll.records" => {
+            "librdkafka has no such property; consumers poll one message at a time"
+        }
+        "key.deserializer" | "value.deserializer" | "key.serializer" | "value.serializer" => {
+            "librdkafka has no serializers; convert payloads in code"
+        }
+        "sasl.jaas.config" => "librdkafka takes `sasl.username` and `sasl.password` instead",
+        "ssl.truststore.location" => "librdkafka takes a PEM file in `ssl.ca.location` instead",
+        "ssl.truststore.password" => {
+            "librdkafka takes a PEM file in `ssl.ca.location` and needs no password"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_from_the_table() {
+        let socket = property("socket.timeout.ms").unwrap();
+        assert_eq!(
+            (socket.scope, socket.range, socket.default),
+            (Scope::Any, Some((10, 300_000)), "60000")
+        );
+        assert_eq!(
+            property("session.timeout.ms").unwrap().range,
+            Some((1, 3_600_000))
+        );
+        assert_eq!(
+            property("request.timeout.ms").unwrap().scope,
+            Scope::Producer
+        );
+        assert_eq!(
+            property("fetch.wait.max.ms").unwrap().scope,
+            Scope::Consumer
+        );
+        assert!(property("fetch.max.wait.ms").is_none());
+        assert!(names().len() > 150);
+    }
+
+    #[test]
+    fn java_hints_name_properties_librdkafka_lacks() {
+        for java in [
+            "fetch.max.wait.ms",
+            "default.api.timeout.ms",
+            "max.poll.records",
+            "sasl.jaas.config",
+        ] {
+            assert!(property(java).is_none(), "{java} is a librdkafka property");
+            assert!(java_hint(java).is_some());
+        }
+    }
+}
