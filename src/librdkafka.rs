@@ -30,6 +30,13 @@ pub struct Property {
     pub default: &'static str,
 }
 
+impl Property {
+    /// An integer property measured in milliseconds (`socket.timeout.ms`).
+    pub fn is_timeout(&self) -> bool {
+        self.kind == "integer" && self.name.rsplit('.').next() == Some("ms")
+    }
+}
+
 fn table() -> &'static HashMap<&'static str, Property> {
     static TABLE: OnceLock<HashMap<&'static str, Property>> = OnceLock::new();
     TABLE.get_or_init(|| {

@@ -69,7 +69,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 
 /// A librdkafka integer property measured in milliseconds.
 pub(crate) fn is_timeout_property(key: &str) -> bool {
-    key.ends_with(".ms") && librdkafka::property(key).is_some_and(|p| p.kind == "integer")
+    librdkafka::property(key).is_some_and(librdkafka::Property::is_timeout)
 }
 
 /// The diagnostic of one malformed value of `key` (an env key or a librdkafka property).

@@ -50,7 +50,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 
 /// librdkafka's error for a plain value of a `*.ms` property outside its range.
 pub(crate) fn outside_range(name: &str, text: &str) -> Option<String> {
-    let property = librdkafka::property(name).filter(|p| name.ends_with(".ms") && p.kind == "integer")?;
+    let property = librdkafka::property(name).filter(|p| p.is_timeout())?;
     let (low, high) = property.range?;
     let value = i64::try_from(TimeoutValue::parse(text).plain()?).ok()?;
     (value < low || value > high).then(|| {
