@@ -20,6 +20,7 @@ pub mod suggest;
 pub mod timeout;
 pub mod workspace;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use error::Error;
@@ -110,8 +111,9 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
     if ws.manifest.is_none() {
         packages.extend(found.manifest_dirs);
     }
-    for files in by_package(&packages, found.rust_files) {
-        analyze_rust(&mut model, root, files);
+    model.packages.clone_from(&packages);
+    for (package, files) in by_package(&packages, root, found.rust_files) {
+        analyze_rust(&mut model, root, &package, files);
     }
     model
 }
@@ -120,25 +122,25 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
 /// crate is analysed as a whole; files outside every package form one more group.
 fn by_package(
     packages: &[PathBuf],
-    files: std::collections::BTreeSet<PathBuf>,
-) -> Vec<Vec<PathBuf>> {
-    let mut groups: std::collections::BTreeMap<Option<&Path>, Vec<PathBuf>> =
-        std::collections::BTreeMap::new();
+    root: &Path,
+    files: BTreeSet<PathBuf>,
+) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for file in files {
         let owner = packages
             .iter()
             .filter(|p| file.starts_with(p))
             .max_by_key(|p| p.as_os_str().len());
         groups
-            .entry(owner.map(PathBuf::as_path))
+            .entry(owner.map_or_else(|| root.to_path_buf(), Clone::clone))
             .or_default()
             .push(file);
     }
-    groups.into_values().collect()
+    groups.into_iter().collect()
 }
 
 /// Reads, parses and analyses the Rust files of one crate.
-fn analyze_rust(model: &mut Model, root: &Path, paths: Vec<PathBuf>) {
+fn analyze_rust(model: &mut Model, root: &Path, package: &Path, paths: Vec<PathBuf>) {
     let ids: Vec<source::FileId> = paths
         .into_iter()
         .filter_map(|path| read_source(model, root, path))
@@ -149,7 +151,10 @@ fn analyze_rust(model: &mut Model, root: &Path, paths: Vec<PathBuf>) {
         .map(|id| (*id, model.files.get(*id).text.as_str()))
         .collect();
     let (clients, failures) = rust::analyze_sources(&sources);
-    model.clients.extend(clients);
+    model.clients.extend(clients.into_iter().map(|mut c| {
+        package.clone_into(&mut c.package);
+        c
+    }));
     model.rust_failures.extend(
         failures
             .into_iter()

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::env::parser::{Entry, LineError};
-use crate::rust::{ClientKind, Construction, KeyState, ParseFailure};
+use crate::rust::{ClientKind, Construction, EnvRef, KeyState, ParseFailure};
 use crate::setting::Setting;
 use crate::source::{FileId, Files};
 use crate::timeout::TimeoutValue;
@@ -27,6 +27,8 @@ pub struct Model {
     pub rust_failures: Vec<RustFailure>,
     /// Every rdkafka client creation found in Rust sources, in file order.
     pub clients: Vec<Construction>,
+    /// The folder of every package (crate) of the run.
+    pub packages: Vec<std::path::PathBuf>,
 }
 
 /// A Rust file that could not be parsed.
@@ -120,6 +122,8 @@ pub struct EnvFile {
     /// Kafka clients configured by the file, one per key prefix, in order of first appearance.
     /// Empty for a file that configures a broker.
     pub groups: Vec<EnvGroup>,
+    /// The file configures a Kafka broker container, not a client.
+    pub is_broker: bool,
 }
 
 /// The Kafka keys of one prefix in one env file: one client's configuration.
@@ -163,7 +167,78 @@ impl EnvSetting {
     }
 }
 
+/// An env file's value for a key a client reads from the environment.
+#[derive(Debug)]
+pub struct Bound<'m> {
+    pub client: &'m Construction,
+    /// The librdkafka property the value is set as.
+    pub property: &'m str,
+    pub via: &'m EnvRef,
+    /// The key expression of the `.set` that reads it.
+    pub read: &'m crate::rust::Loc,
+    pub env: &'m EnvFile,
+    /// Index into the env file's entries.
+    pub entry: usize,
+}
+
+impl Model {
+    /// Every env file value that reaches an rdkafka client through a key it reads.
+    pub fn bound_values(&self) -> Vec<Bound<'_>> {
+        let mut out = Vec::new();
+        for client in self.clients.iter().filter(|c| c.is_rdkafka_client()) {
+            for (property, state) in client.config.entries() {
+                let KeyState::Set {
+                    env: Some(via),
+                    key: read,
+                    ..
+                } = state
+                else {
+                    continue;
+                };
+                for env in self.env_files_for(client) {
+                    if let Some(entry) = env.lookup(via) {
+                        out.push(Bound {
+                            client,
+                            property,
+                            via,
+                            read,
+                            env,
+                            entry,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The env files that apply to a client: those in its package's folder or above it (a file
+    /// at the root applies to every package), and those inside its package but not inside a
+    /// package nested in it. Broker files do not configure clients.
+    pub fn env_files_for<'m>(
+        &'m self,
+        client: &'m Construction,
+    ) -> impl Iterator<Item = &'m EnvFile> {
+        self.env_files.iter().filter(move |env| {
+            let path = &self.files.get(env.file).path;
+            let dir = path.parent().unwrap_or(path);
+            let owner = self
+                .packages
+                .iter()
+                .filter(|p| dir.starts_with(p))
+                .max_by_key(|p| p.as_os_str().len());
+            !env.is_broker && (client.package.starts_with(dir) || owner == Some(&client.package))
+        })
+    }
+}
+
 impl EnvFile {
+    /// The first definition of the key a value is read from, when its value is known.
+    pub fn lookup(&self, env: &EnvRef) -> Option<usize> {
+        let index = self.entries.iter().position(|e| env.matches(&e.key))?;
+        (!self.entries[index].is_unresolved()).then_some(index)
+    }
+
     /// The span of an entry's value, or of its key when the value is empty.
     pub fn value_span(&self, entry: usize) -> Range<usize> {
         let e = &self.entries[entry];

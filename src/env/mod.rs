@@ -51,12 +51,14 @@ pub fn analyze(file: FileId, name: &str, path: &str, text: &str) -> (EnvFile, Op
     } else {
         groups(&entries)
     };
+    let is_broker = broker_key.is_some();
     let file = EnvFile {
         file,
         is_test: is_test_env_file_name(name),
         entries,
         errors,
         groups,
+        is_broker,
     };
     (file, note)
 }

@@ -51,8 +51,12 @@ impl Report {
         let consumers = count_consumers(&model);
         let files = model.files;
         diagnostics.sort_by(|a, b| sort_key(&files, a).cmp(&sort_key(&files, b)));
-        diagnostics
-            .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+        // One root cause, one diagnostic: findings of one rule at one place are the same finding
+        // (a value reached through an env binding and checked by the env-only rules too, a
+        // helper's key shared by several clients); the plainest one is kept.
+        diagnostics.dedup_by(|a, b| {
+            a.rule == b.rule && a.primary.file == b.primary.file && a.primary.span == b.primary.span
+        });
         let mut notes = model.notes;
         notes.sort();
         Report {
@@ -133,18 +137,20 @@ fn count_consumers(model: &Model) -> Consumers {
     }
 }
 
-/// File, position, rule, then message: a total order, so output never depends on rule order.
+/// File, position, rule, then the plainest first: a total order, so output never depends on
+/// the order rules ran in.
 fn sort_key<'a>(
     files: &'a Files,
     d: &'a Diagnostic,
-) -> (&'a str, usize, &'static str, &'a str, usize) {
+) -> (&'a str, usize, &'static str, usize, usize, &'a str) {
     let file = files.get(d.primary.file).name.as_str();
     (
         file,
         d.primary.span.start,
         d.rule.id(),
-        d.message.as_str(),
         d.primary.span.end,
+        d.secondary.len(),
+        d.message.as_str(),
     )
 }
 

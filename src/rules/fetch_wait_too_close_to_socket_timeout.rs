@@ -43,6 +43,6 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             socket.key(),
             fetch.ms.saturating_add(1000)
         );
-        out.push(relation.diagnostic(&fetch, &socket, help));
+        out.extend(relation.diagnostic(&fetch, &socket, help));
     }
 }

@@ -39,6 +39,6 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             "use `{}` or less, so that losing two heartbeats does not expire the session",
             assignment(heartbeat.key(), session.ms / 3)
         );
-        out.push(relation.diagnostic(&heartbeat, &session, help));
+        out.extend(relation.diagnostic(&heartbeat, &session, help));
     }
 }

@@ -42,6 +42,6 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
              with this configuration and librdkafka accepts it without a word",
             assignment(heartbeat.key(), (session.ms / 3).max(1))
         );
-        out.push(relation.diagnostic(&heartbeat, &session, help));
+        out.extend(relation.diagnostic(&heartbeat, &session, help));
     }
 }

@@ -52,19 +52,40 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     }
     for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
         for (key, state) in client.config.entries() {
-            let KeyState::Set { value: Some(text), loc, .. } = state else { continue };
+            let KeyState::Set { value, loc, env, .. } = state else { continue };
             if !is_timeout_property(key) {
                 continue;
             }
-            if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
-                let what = Setting::ALL
-                    .into_iter()
-                    .find(|s| s.rdkafka_key() == Some(key))
-                    .map_or_else(|| format!("`{key}`"), |s| s.to_string());
-                out.push(diagnostic(key, text, &what, &m, Label::new(loc.file, loc.span.clone(), String::new())));
+            let what = what(key);
+            // A literal, or the code default of a value read from the environment.
+            let written = match (value, env) {
+                (Some(text), _) => Some((text.as_str(), loc)),
+                (None, Some(bound)) => bound.default.as_ref().map(|(text, loc)| (text.as_str(), loc)),
+                (None, None) => None,
+            };
+            if let Some((text, at)) = written {
+                if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
+                    out.push(diagnostic(key, text, &what, &m, Label::new(at.file, at.span.clone(), String::new())));
+                }
             }
         }
     }
+    for bound in model.bound_values() {
+        let entry = &bound.env.entries[bound.entry];
+        if !is_timeout_property(bound.property) || entry.is_unresolved() {
+            continue;
+        }
+        if let TimeoutValue::Malformed(m) = TimeoutValue::parse(&entry.value) {
+            let at = Label::new(bound.env.file, bound.env.value_span(bound.entry), String::new());
+            let read = Label::new(bound.read.file, bound.read.span.clone(), format!("read here as `{}`", bound.property));
+            out.push(diagnostic(&entry.key, &entry.value, &what(bound.property), &m, at).with_label(read));
+        }
+    }
+}
+
+/// How messages name a property: "session timeout", or "`message.timeout.ms`".
+fn what(key: &str) -> String {
+    Setting::ALL.into_iter().find(|s| s.rdkafka_key() == Some(key)).map_or_else(|| format!("`{key}`"), |s| s.to_string())
 }
 
 /// A librdkafka integer property measured in milliseconds.

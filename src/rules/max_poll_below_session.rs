@@ -38,8 +38,9 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             max_poll.key(),
             session.ms
         );
-        let mut diagnostic = relation.diagnostic(&max_poll, &session, help);
-        diagnostic.message.push_str(": librdkafka refuses to create the consumer");
-        out.push(diagnostic);
+        if let Some(mut diagnostic) = relation.diagnostic(&max_poll, &session, help) {
+            diagnostic.message.push_str(": librdkafka refuses to create the consumer");
+            out.push(diagnostic);
+        }
     }
 }

@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka::{self, Scope};
 use crate::model::{ClientFacts, Model};
@@ -42,20 +44,35 @@ declare_rule! {
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for client in model.clients.iter().filter(|c| c.is_consumer()) {
         for (name, state) in client.config.entries() {
-            let KeyState::Set { key, .. } = state else { continue };
+            let KeyState::Set { key, env, .. } = state else { continue };
             if librdkafka::property(name).is_none_or(|p| p.scope != Scope::Producer) {
                 continue;
             }
-            let message = format!(
-                "`{name}` is a producer property and will be ignored by this consumer instance"
-            );
-            let help = if name == "request.timeout.ms" {
-                "a librdkafka consumer's request timeout is `socket.timeout.ms`: set that instead".to_owned()
+            let mut message = format!("`{name}` is a producer property and will be ignored by this consumer instance");
+            let knob = if name == "request.timeout.ms" {
+                "a librdkafka consumer's request timeout is `socket.timeout.ms`"
             } else {
-                format!("remove `{name}` from the consumer's config; it has no effect")
+                "it has no effect on consumers"
+            };
+            let help = match env {
+                Some(bound) => {
+                    let _ = write!(message, ": `{}` has no effect on this consumer", bound.key);
+                    format!("{knob}: read `{}` into that instead", bound.key)
+                }
+                None if name == "request.timeout.ms" => format!("{knob}: set that instead"),
+                None => format!("remove `{name}` from the consumer's config; {knob}"),
             };
             let label = Label::new(key.file, key.span.clone(), "ignored by consumers");
-            out.push(Diagnostic::new(Rule::ProducerOnlySettingOnConsumer, message, label).with_help(help));
+            let mut diagnostic = Diagnostic::new(Rule::ProducerOnlySettingOnConsumer, message, label).with_help(help);
+            if let Some(bound) = env {
+                for file in model.env_files_for(client) {
+                    if let Some(entry) = file.lookup(bound) {
+                        let note = format!("`{}` has no effect on this consumer", file.entries[entry].key);
+                        diagnostic = diagnostic.with_label(Label::new(file.file, file.value_span(entry), note));
+                    }
+                }
+            }
+            out.push(diagnostic);
         }
     }
 }

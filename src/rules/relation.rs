@@ -1,18 +1,31 @@
 //! What the relation rules share. A *site* is one client's configuration as the rules see it:
-//! a prefix group of an env file, or a group consumer created in Rust. Each site knows, per
-//! setting, a well-formed value in milliseconds, where it is written, and whether it is only
-//! librdkafka's default (for an unset key of a Rust consumer).
+//! a prefix group of an env file, a group consumer created in Rust, or such a consumer with
+//! the values an applicable env file gives the keys it reads from the environment. Each site
+//! knows, per setting, a well-formed value in milliseconds and where it comes from.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{ClientFacts, Model, REQUIRED_KEYS, SettingValue};
+use crate::model::{ClientFacts, EnvFile, Model, REQUIRED_KEYS, SettingValue};
 use crate::rust::{Construction, KeyState};
 use crate::setting::Setting;
 use crate::timeout::TimeoutValue;
 
 use super::Rule;
 use super::timeout_outside_client_range::outside_range;
+
+/// Where a value comes from.
+#[derive(Debug, Clone)]
+pub(super) enum Source {
+    /// Written in an env file group or as a literal in code.
+    Written,
+    /// The fallback in code for an env key (`env::var("K").unwrap_or("6000")`).
+    CodeDefault { env_key: String },
+    /// An env file's value for a key a consumer reads; `read` is the `.set` that reads it.
+    EnvFile { read: Label },
+    /// librdkafka's default for a key the consumer leaves unset.
+    LibrdkafkaDefault,
+}
 
 /// A setting's value at a site.
 #[derive(Debug, Clone)]
@@ -23,8 +36,9 @@ pub(super) struct Known {
     pub(super) key: String,
     /// Where the value is written; `None` for librdkafka's default.
     pub(super) at: Option<Label>,
-    /// Whether the site is a test env file.
+    /// Whether the value comes from a test env file.
     pub(super) is_test: bool,
+    pub(super) source: Source,
 }
 
 impl Known {
@@ -33,7 +47,11 @@ impl Known {
     }
 
     pub(super) fn is_default(&self) -> bool {
-        self.at.is_none()
+        matches!(self.source, Source::LibrdkafkaDefault)
+    }
+
+    fn is_env_file_value(&self) -> bool {
+        matches!(self.source, Source::EnvFile { .. })
     }
 
     /// A default of a timeout every consumer must set: `consumer-missing-timeouts` reports
@@ -50,13 +68,21 @@ impl Known {
         })
     }
 
-    /// How messages name the value: "`KAFKA_SESSION_TIMEOUT_MS` (6000 ms)", or for a default
-    /// "librdkafka's default `session.timeout.ms` (45000 ms)".
+    /// How messages name the value: "`KAFKA_SESSION_TIMEOUT_MS` (6000 ms)", "librdkafka's
+    /// default `session.timeout.ms` (45000 ms)", "`session.timeout.ms` (6000 ms, the code
+    /// default of `KAFKA_SESSION_TIMEOUT_MS`)".
     pub(super) fn describe(&self) -> String {
-        if self.is_default() {
-            format!("librdkafka's default `{}` ({} ms)", self.key, self.ms)
-        } else {
-            format!("`{}` ({} ms)", self.key, self.ms)
+        match &self.source {
+            Source::LibrdkafkaDefault => {
+                format!("librdkafka's default `{}` ({} ms)", self.key, self.ms)
+            }
+            Source::CodeDefault { env_key } => {
+                format!(
+                    "`{}` ({} ms, the code default of `{env_key}`)",
+                    self.key, self.ms
+                )
+            }
+            Source::Written | Source::EnvFile { .. } => format!("`{}` ({} ms)", self.key, self.ms),
         }
     }
 }
@@ -65,6 +91,9 @@ impl Known {
 #[derive(Debug)]
 pub(super) struct Site {
     values: BTreeMap<Setting, Known>,
+    /// A consumer with an env file's values: only findings that involve one of them are its
+    /// own (the others are the consumer's own site's).
+    with_env_file: bool,
 }
 
 impl Site {
@@ -73,7 +102,8 @@ impl Site {
     }
 }
 
-/// Every site of the model: env groups first, then Rust group consumers.
+/// Every site of the model: env groups, Rust group consumers, and each consumer with each env
+/// file that applies to it and defines a key it reads.
 pub(super) fn sites(model: &Model) -> Vec<Site> {
     let mut sites = Vec::new();
     for env in &model.env_files {
@@ -87,37 +117,51 @@ pub(super) fn sites(model: &Model) -> Vec<Site> {
                     };
                     let at = Label::new(env.file, env.value_span(s.entry), String::new());
                     let key = env.entries[s.entry].key.clone();
-                    Some((
-                        *setting,
-                        Known {
-                            setting: *setting,
-                            ms,
-                            key,
-                            at: Some(at),
-                            is_test: env.is_test,
-                        },
-                    ))
+                    let known = Known {
+                        setting: *setting,
+                        ms,
+                        key,
+                        at: Some(at),
+                        is_test: env.is_test,
+                        source: Source::Written,
+                    };
+                    Some((*setting, known))
                 })
                 .collect();
-            sites.push(Site { values });
+            sites.push(Site {
+                values,
+                with_env_file: false,
+            });
         }
     }
     for client in model.clients.iter().filter(|c| c.is_group_consumer()) {
         sites.push(client_site(client));
+        for env in model.env_files_for(client) {
+            let values = client_values(client, Some(env));
+            if values.values().any(Known::is_env_file_value) {
+                sites.push(Site {
+                    values,
+                    with_env_file: true,
+                });
+            }
+        }
     }
     sites
 }
 
-/// The site of one Rust consumer.
+/// The site of one Rust consumer, with code defaults for the keys it reads from the
+/// environment.
 pub(super) fn client_site(client: &Construction) -> Site {
     Site {
-        values: client_values(client),
+        values: client_values(client, None),
+        with_env_file: false,
     }
 }
 
-/// The values a Rust consumer runs with: what it sets, else librdkafka's default. Under
+/// The values a Rust consumer runs with: what it sets, for a key read from the environment
+/// the env file's value (else the code default), else librdkafka's default. Under
 /// `group.protocol=consumer` the broker owns session and heartbeat, so they are left out.
-fn client_values(client: &Construction) -> BTreeMap<Setting, Known> {
+fn client_values(client: &Construction, env: Option<&EnvFile>) -> BTreeMap<Setting, Known> {
     let mut values = BTreeMap::new();
     for setting in Setting::ALL {
         let Some(key) = setting.rdkafka_key() else {
@@ -134,31 +178,70 @@ fn client_values(client: &Construction) -> BTreeMap<Setting, Known> {
                 loc,
                 ..
             } => {
-                // Values librdkafka rejects (malformed, out of range) take part in no relation.
-                let valid = outside_range(key, &text).is_none();
-                TimeoutValue::parse(&text)
-                    .plain()
-                    .filter(|_| valid)
-                    .map(|ms| (ms, Some(loc)))
+                let at = Label::new(loc.file, loc.span, String::new());
+                valid_ms(key, &text)
+                    .map(|ms| (ms, key.to_owned(), Some(at), false, Source::Written))
             }
-            KeyState::Unset => setting.librdkafka_default().map(|ms| (ms, None)),
-            KeyState::Set { value: None, .. } | KeyState::Unknown(_) => None,
+            KeyState::Set {
+                env: Some(bound),
+                key: key_loc,
+                ..
+            } => {
+                let from_file = env.and_then(|e| Some((e, e.lookup(&bound)?)));
+                match (from_file, &bound.default) {
+                    (Some((e, entry)), _) => {
+                        let found = &e.entries[entry];
+                        let at = Label::new(e.file, e.value_span(entry), String::new());
+                        let read =
+                            Label::new(key_loc.file, key_loc.span, format!("read here as `{key}`"));
+                        valid_ms(key, &found.value).map(|ms| {
+                            (
+                                ms,
+                                found.key.clone(),
+                                Some(at),
+                                e.is_test,
+                                Source::EnvFile { read },
+                            )
+                        })
+                    }
+                    (None, Some((text, loc))) => {
+                        let at = Label::new(loc.file, loc.span.clone(), String::new());
+                        let source = Source::CodeDefault {
+                            env_key: bound.key.clone(),
+                        };
+                        valid_ms(key, text).map(|ms| (ms, key.to_owned(), Some(at), false, source))
+                    }
+                    (None, None) => None,
+                }
+            }
+            KeyState::Unset => setting
+                .librdkafka_default()
+                .map(|ms| (ms, key.to_owned(), None, false, Source::LibrdkafkaDefault)),
+            KeyState::Set { .. } | KeyState::Unknown(_) => None,
         };
-        if let Some((ms, loc)) = known {
-            let at = loc.map(|l| Label::new(l.file, l.span, String::new()));
+        if let Some((ms, key, at, is_test, source)) = known {
             values.insert(
                 setting,
                 Known {
                     setting,
                     ms,
-                    key: key.to_owned(),
+                    key,
                     at,
-                    is_test: false,
+                    is_test,
+                    source,
                 },
             );
         }
     }
     values
+}
+
+/// A value librdkafka accepts for `key`, in milliseconds: malformed and out-of-range values
+/// take part in no relation (their own rules report them).
+fn valid_ms(key: &str, text: &str) -> Option<u64> {
+    TimeoutValue::parse(text)
+        .plain()
+        .filter(|_| outside_range(key, text).is_none())
 }
 
 /// Every value of `setting` that is written somewhere (defaults are left out).
@@ -252,7 +335,8 @@ impl Relation {
                 let (s, o) = (site.get(self.subject)?, site.get(self.other)?);
                 let reported_elsewhere = s.is_required_default() || o.is_required_default();
                 let visible = !(s.is_default() && o.is_default());
-                (visible && !reported_elsewhere && (self.broken)(s.ms, o.ms))
+                let own = !site.with_env_file || s.is_env_file_value() || o.is_env_file_value();
+                (visible && own && !reported_elsewhere && (self.broken)(s.ms, o.ms))
                     .then(|| (s.clone(), o.clone()))
             })
             .collect()
@@ -270,25 +354,38 @@ impl Relation {
 
     /// The diagnostic of a violation: the primary label on the subject's value (or on the
     /// other value when the subject is a default), a secondary label on the other one.
-    pub(super) fn diagnostic(&self, subject: &Known, other: &Known, help: String) -> Diagnostic {
+    pub(super) fn diagnostic(
+        &self,
+        subject: &Known,
+        other: &Known,
+        help: String,
+    ) -> Option<Diagnostic> {
         let message = self.message(subject, other);
-        let subject_label = subject.label(format!("{} {} ms", subject.setting, subject.ms));
-        let other_label = other.label(format!("{} set here ({} ms)", other.setting, other.ms));
-        let (primary, secondary) = match (subject_label, other_label) {
-            (Some(s), o) => (s, o),
-            (None, Some(o)) => (
-                Label {
-                    message: format!("{} {} ms", other.setting, other.ms),
-                    ..o
-                },
-                None,
-            ),
-            (None, None) => unreachable!("violations have at least one written value"),
+        // The primary label goes on an env file's value when one is involved (that is what the
+        // user edits), else on the subject; a default has no place to point at.
+        let subject_first =
+            subject.at.is_some() && (subject.is_env_file_value() || !other.is_env_file_value());
+        let (first, second) = if subject_first {
+            (subject, other)
+        } else {
+            (other, subject)
         };
+        let primary = first.label(format!("{} {} ms", first.setting, first.ms))?;
         let mut d = Diagnostic::new(self.rule, message, primary).with_help(help);
-        if let Some(label) = secondary {
+        let second_label = match &second.source {
+            Source::CodeDefault { .. } => {
+                format!("code default of the {} ({} ms)", second.setting, second.ms)
+            }
+            _ => format!("{} set here ({} ms)", second.setting, second.ms),
+        };
+        if let Some(label) = second.label(second_label) {
             d = d.with_label(label);
         }
-        d
+        for known in [subject, other] {
+            if let Source::EnvFile { read } = &known.source {
+                d = d.with_label(read.clone());
+            }
+        }
+        Some(d)
     }
 }

@@ -53,7 +53,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 request.key(),
                 assignment(request.key(), suggestion)
             );
-            out.push(relation.diagnostic(&request, &session, help));
+            out.extend(relation.diagnostic(&request, &session, help));
         }
     }
 }

@@ -36,16 +36,35 @@ declare_rule! {
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
         for (name, state) in client.config.entries() {
-            let KeyState::Set { value: Some(text), loc, .. } = state else { continue };
+            let KeyState::Set { value, loc, env, .. } = state else { continue };
+            // A literal, or the code default of a value read from the environment.
+            let written = match (value, env) {
+                (Some(text), _) => Some((text.as_str(), loc)),
+                (None, Some(bound)) => bound.default.as_ref().map(|(text, loc)| (text.as_str(), loc)),
+                (None, None) => None,
+            };
+            let Some((text, at)) = written else { continue };
             let Some(message) = outside_range(name, text) else { continue };
-            let label = Label::new(loc.file, loc.span.clone(), "outside the allowed range");
-            let (low, high) = librdkafka::property(name).and_then(|p| p.range).unwrap_or_default();
-            out.push(
-                Diagnostic::new(Rule::TimeoutOutsideClientRange, message, label)
-                    .with_help(format!("use a value from {low} to {high} ms")),
-            );
+            let label = Label::new(at.file, at.span.clone(), "outside the allowed range");
+            out.push(Diagnostic::new(Rule::TimeoutOutsideClientRange, message, label).with_help(help(name)));
         }
     }
+    for bound in model.bound_values() {
+        let entry = &bound.env.entries[bound.entry];
+        let Some(message) = outside_range(bound.property, &entry.value) else { continue };
+        let label = Label::new(bound.env.file, bound.env.value_span(bound.entry), "outside the allowed range");
+        let read = Label::new(bound.read.file, bound.read.span.clone(), format!("read here as `{}`", bound.property));
+        out.push(
+            Diagnostic::new(Rule::TimeoutOutsideClientRange, format!("`{}`: {message}", entry.key), label)
+                .with_label(read)
+                .with_help(help(bound.property)),
+        );
+    }
+}
+
+fn help(name: &str) -> String {
+    let (low, high) = librdkafka::property(name).and_then(|p| p.range).unwrap_or_default();
+    format!("use a value from {low} to {high} ms")
 }
 
 /// librdkafka's error for a plain value of a `*.ms` property outside its range.

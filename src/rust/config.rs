@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
+use crate::rust::bind::EnvRef;
 use crate::source::FileId;
 
 /// A place in a file.
@@ -31,6 +32,8 @@ pub enum KeyState {
         loc: Loc,
         /// The key expression (the first argument of `.set`).
         key: Loc,
+        /// The env key the value is read from, when it is read from one.
+        env: Option<EnvRef>,
     },
     /// Never set, or removed.
     Unset,
@@ -133,13 +136,20 @@ impl Config {
         for key in keys {
             let state = match (self.get(key), other.get(key)) {
                 (a, b) if a == b => a,
-                (KeyState::Set { value: a, loc, key }, KeyState::Set { value: b, .. }) => {
+                (
                     KeyState::Set {
-                        value: if a == b { a } else { None },
+                        value: a,
                         loc,
                         key,
-                    }
-                }
+                        env,
+                    },
+                    KeyState::Set { value: b, .. },
+                ) => KeyState::Set {
+                    value: if a == b { a } else { None },
+                    loc,
+                    key,
+                    env,
+                },
                 (KeyState::Unknown(u), _) | (_, KeyState::Unknown(u)) => KeyState::Unknown(u),
                 _ => KeyState::Unknown(Unseen {
                     reason: format!("which branch runs, and `{key}` is set on only one of them"),

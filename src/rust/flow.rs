@@ -17,6 +17,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, FnArg, Pat, Stmt, Type};
 
+use crate::rust::bind::{self, EnvRef};
 use crate::rust::config::{Base, Config, KeyState, Loc, Unseen};
 use crate::rust::eval::eval_text;
 use crate::rust::index::{CrateIndex, FnRef};
@@ -33,6 +34,8 @@ pub struct Construction {
     pub type_name: Option<String>,
     pub subscribed: bool,
     pub assigned: bool,
+    /// The folder of the package (crate) the construction is in: env files apply by folder.
+    pub package: std::path::PathBuf,
 }
 
 /// What an expression evaluates to, as far as the analysis cares.
@@ -49,6 +52,8 @@ enum Val {
 enum Binding {
     Config(Config),
     Client(usize),
+    /// A value read from the environment (`let session = env::var("K")?;`).
+    Env(EnvRef),
 }
 
 /// A helper function's effect on configs.
@@ -230,6 +235,12 @@ impl<'i, 'a> Flow<'i, 'a> {
             match stmt {
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
+                    if let (Some(name), Some(r)) =
+                        (pat_ident(&local.pat), self.env_ref(frame, &init.expr))
+                    {
+                        frame.vars.insert(name, Binding::Env(r));
+                        continue;
+                    }
                     let value = self.expr(frame, &init.expr);
                     if let Some((_, diverge)) = &init.diverge {
                         self.expr(frame, diverge);
@@ -284,7 +295,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 match frame.vars.get(&name) {
                     Some(Binding::Config(c)) => Val::Config(c.clone(), Some(name)),
                     Some(Binding::Client(i)) => Val::Client(*i),
-                    None => Val::Nothing,
+                    Some(Binding::Env(_)) | None => Val::Nothing,
                 }
             }
             Expr::Block(b) => self.block(frame, &b.block),
@@ -548,12 +559,14 @@ impl<'i, 'a> Flow<'i, 'a> {
                         let value = eval_text(self.index, &m.args[1]);
                         let loc = self.loc(frame, m.args[1].span());
                         let key_loc = self.loc(frame, m.args[0].span());
+                        let env = self.env_ref(frame, &m.args[1]);
                         config.keys.insert(
                             key,
                             KeyState::Set {
                                 value,
                                 loc,
                                 key: key_loc,
+                                env,
                             },
                         );
                     }
@@ -712,6 +725,19 @@ impl<'i, 'a> Flow<'i, 'a> {
         Val::Client(self.record(frame, loc, config, kind, type_name))
     }
 
+    /// The env key an expression reads, directly or through a local binding.
+    fn env_ref(&self, frame: &Frame<'a>, expr: &Expr) -> Option<EnvRef> {
+        let cx = bind::Cx {
+            index: self.index,
+            unit: frame.f.unit,
+        };
+        let local = |name: &str| match frame.vars.get(name) {
+            Some(Binding::Env(r)) => Some(r.clone()),
+            _ => None,
+        };
+        bind::env_ref(&cx, expr, &local)
+    }
+
     fn write_back(frame: &mut Frame<'_>, place: Option<&String>, config: &Config) {
         if let Some(place) = place {
             frame
@@ -759,6 +785,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                             value,
                             loc,
                             key: key_loc,
+                            env: None,
                         },
                     );
                 }
@@ -817,6 +844,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             type_name: name,
             subscribed: false,
             assigned: false,
+            package: std::path::PathBuf::new(),
         });
         self.constructions.len() - 1
     }
@@ -948,6 +976,9 @@ fn merge_vars(
             }
             (Binding::Client(x), Some(Binding::Client(y))) if x == y => {
                 out.insert(name.clone(), Binding::Client(*x));
+            }
+            (Binding::Env(x), Some(Binding::Env(y))) if x == y => {
+                out.insert(name.clone(), Binding::Env(x.clone()));
             }
             _ => {}
         }

@@ -40,6 +40,11 @@ pub(crate) struct CrateIndex<'a> {
     pub local_types: HashSet<String>,
     pub struct_fields: HashMap<String, Vec<(String, usize, &'a syn::Type)>>,
     pub fns: HashMap<String, Vec<FnRef<'a>>>,
+    /// Every named struct field of the crate by field name: settings structs bind fields to
+    /// env keys (`settings.kafka_session_timeout_ms`).
+    pub fields_by_name: HashMap<String, Vec<(usize, String, &'a syn::Field)>>,
+    /// `impl Default` field values: (struct, field) → expression.
+    pub field_defaults: HashMap<(String, String), (usize, &'a syn::Expr)>,
     /// Every function and method, in file order: the roots of the analysis.
     pub all_fns: Vec<FnRef<'a>>,
 }
@@ -87,6 +92,15 @@ impl<'a> CrateIndex<'a> {
                         .filter_map(|f| Some((f.ident.as_ref()?.to_string(), unit, &f.ty)))
                         .collect();
                     self.struct_fields.insert(s.ident.to_string(), fields);
+                    for field in &s.fields {
+                        if let Some(ident) = &field.ident {
+                            let owner = s.ident.to_string();
+                            self.fields_by_name
+                                .entry(ident.to_string())
+                                .or_default()
+                                .push((unit, owner, field));
+                        }
+                    }
                 }
                 Item::Enum(e) => {
                     self.local_types.insert(e.ident.to_string());
@@ -116,6 +130,11 @@ impl<'a> CrateIndex<'a> {
                     self_ty: None,
                 }),
                 Item::Impl(i) => {
+                    if i.trait_.as_ref().is_some_and(|(_, path, _)| {
+                        path.segments.last().is_some_and(|s| s.ident == "Default")
+                    }) {
+                        self.default_impl(unit, i);
+                    }
                     for item in &i.items {
                         if let ImplItem::Fn(f) = item {
                             self.add_fn(FnRef {
@@ -133,6 +152,29 @@ impl<'a> CrateIndex<'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `impl Default for Settings { fn default() -> Self { Self { field: value, .. } } }`.
+    fn default_impl(&mut self, unit: usize, i: &'a syn::ItemImpl) {
+        let syn::Type::Path(owner) = &*i.self_ty else {
+            return;
+        };
+        let Some(owner) = owner.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        for item in &i.items {
+            let ImplItem::Fn(f) = item else { continue };
+            let Some(syn::Stmt::Expr(syn::Expr::Struct(literal), None)) = f.block.stmts.last()
+            else {
+                continue;
+            };
+            for field in &literal.fields {
+                if let syn::Member::Named(name) = &field.member {
+                    self.field_defaults
+                        .insert((owner.clone(), name.to_string()), (unit, &field.expr));
+                }
             }
         }
     }

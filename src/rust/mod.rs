@@ -1,6 +1,7 @@
 //! Rust sources: parse every file of a crate, index the crate, follow `ClientConfig` values
 //! through its functions and return the clients it creates.
 
+pub mod bind;
 pub mod config;
 pub mod eval;
 pub mod flow;
@@ -10,6 +11,7 @@ pub mod types;
 
 use crate::source::FileId;
 
+pub use bind::EnvRef;
 pub use config::{Config, KeyState, Loc, Unseen};
 pub use flow::Construction;
 pub use parse::ParseFailure;

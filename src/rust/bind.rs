@@ -1,0 +1,312 @@
+//! Values that come from the environment: `std::env::var("K")` and friends, and fields of
+//! settings structs whose names follow the conventions of envy, config, figment and clap's
+//! `env`. A literal fallback (`unwrap_or("6000")`, `#[serde(default = ..)]`, a `Default`
+//! impl) is the *code default*: the value used when no env file sets the key.
+
+use syn::{Expr, Lit};
+
+use crate::rust::config::Loc;
+use crate::rust::eval::{Value, eval};
+use crate::rust::index::CrateIndex;
+use crate::rust::types;
+
+/// An env key a value is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvRef {
+    /// The key named in code, or the upper-cased field name.
+    pub key: String,
+    /// Whether the key also matches with a prefix (`APP_` + key), as settings-struct fields do
+    /// (`envy::prefixed`, `config::Environment::with_prefix`).
+    pub prefixed: bool,
+    /// The code default and where it is written.
+    pub default: Option<(String, Loc)>,
+    /// How the code reads it, for messages: "`std::env::var`", "the field `session_ms`".
+    pub via: String,
+}
+
+impl EnvRef {
+    /// Whether an env file key is this one (ASCII case ignored, as envy does).
+    pub fn matches(&self, env_key: &str) -> bool {
+        env_key.eq_ignore_ascii_case(&self.key)
+            || (self.prefixed
+                && env_key.len() > self.key.len()
+                && env_key.as_bytes()[env_key.len() - self.key.len() - 1] == b'_'
+                && env_key[env_key.len() - self.key.len()..].eq_ignore_ascii_case(&self.key))
+    }
+}
+
+/// Where expressions of one file are evaluated.
+pub(crate) struct Cx<'i, 'a> {
+    pub index: &'i CrateIndex<'a>,
+    pub unit: usize,
+}
+
+impl Cx<'_, '_> {
+    fn loc(&self, expr: &Expr) -> Loc {
+        use syn::spanned::Spanned;
+        let unit = &self.index.units[self.unit];
+        Loc {
+            file: unit.file,
+            span: unit.parsed.range(expr.span()),
+        }
+    }
+
+    fn default_of(&self, expr: &Expr) -> Option<(String, Loc)> {
+        Some((eval(self.index, expr)?.into_text(), self.loc(expr)))
+    }
+}
+
+/// Adapters that keep the value they wrap.
+const KEEPS: [&str; 16] = [
+    "unwrap",
+    "expect",
+    "ok",
+    "to_string",
+    "as_str",
+    "as_ref",
+    "into",
+    "to_owned",
+    "clone",
+    "parse",
+    "unwrap_or_default",
+    "context",
+    "with_context",
+    "map_err",
+    "into_string",
+    "to_str",
+];
+
+/// The env key `expr` reads, if it reads one; `local` resolves local bindings.
+pub(crate) fn env_ref(
+    cx: &Cx<'_, '_>,
+    expr: &Expr,
+    local: &dyn Fn(&str) -> Option<EnvRef>,
+) -> Option<EnvRef> {
+    match expr {
+        Expr::Reference(r) => env_ref(cx, &r.expr, local),
+        Expr::Paren(p) => env_ref(cx, &p.expr, local),
+        Expr::Group(g) => env_ref(cx, &g.expr, local),
+        Expr::Try(t) => env_ref(cx, &t.expr, local),
+        Expr::Await(a) => env_ref(cx, &a.base, local),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            match name.as_str() {
+                "unwrap_or" => {
+                    let mut r = env_ref(cx, &m.receiver, local)?;
+                    r.default = m.args.first().and_then(|d| cx.default_of(d)).or(r.default);
+                    Some(r)
+                }
+                "unwrap_or_else" => {
+                    let mut r = env_ref(cx, &m.receiver, local)?;
+                    if let Some(Expr::Closure(c)) = m.args.first() {
+                        r.default = cx.default_of(&c.body).or(r.default);
+                    }
+                    Some(r)
+                }
+                _ if KEEPS.contains(&name.as_str()) => env_ref(cx, &m.receiver, local),
+                _ => None,
+            }
+        }
+        Expr::Call(c) => env_call(cx, c),
+        Expr::Macro(m) => env_macro(cx, &m.mac, local),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(name) => field_ref(cx, &name.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            local(&p.path.segments[0].ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// `std::env::var("K")`, `env::var_os("K")`, `dotenvy::var("K")`, `var("K")` imported from one.
+fn env_call(cx: &Cx<'_, '_>, c: &syn::ExprCall) -> Option<EnvRef> {
+    let Expr::Path(p) = &*c.func else { return None };
+    let mut path = types::segments(&p.path);
+    if let [only] = path.as_slice() {
+        path = cx.index.units[cx.unit]
+            .uses
+            .get(only)
+            .cloned()
+            .unwrap_or(path);
+    }
+    let (last, owner) = path.split_last()?;
+    let reads_env = matches!(last.as_str(), "var" | "var_os")
+        && owner
+            .last()
+            .is_some_and(|o| matches!(o.as_str(), "env" | "dotenvy" | "dotenv"));
+    if !reads_env {
+        return None;
+    }
+    let key = crate::rust::eval::eval_text(cx.index, c.args.first()?)?;
+    Some(EnvRef {
+        key,
+        prefixed: false,
+        default: None,
+        via: format!("`{}::{last}`", owner.join("::")),
+    })
+}
+
+/// `env!("K")`, `option_env!("K")`, and `format!("{}", x)` around a read.
+fn env_macro(
+    cx: &Cx<'_, '_>,
+    mac: &syn::Macro,
+    local: &dyn Fn(&str) -> Option<EnvRef>,
+) -> Option<EnvRef> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    let args = mac
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    match name.as_str() {
+        "env" | "option_env" => {
+            let key = crate::rust::eval::eval_text(cx.index, args.first()?)?;
+            Some(EnvRef {
+                key,
+                prefixed: false,
+                default: None,
+                via: format!("`{name}!`"),
+            })
+        }
+        "format" if args.len() == 2 => env_ref(cx, &args[1], local),
+        _ => None,
+    }
+}
+
+/// A settings-struct field read by name: its env key from attributes or the convention, and
+/// its code default.
+fn field_ref(cx: &Cx<'_, '_>, name: &str) -> Option<EnvRef> {
+    let (unit, owner, field) = cx.index.fields_by_name.get(name)?.first()?;
+    let field_cx = Cx {
+        index: cx.index,
+        unit: *unit,
+    };
+    let mut r = EnvRef {
+        key: name.to_ascii_uppercase(),
+        prefixed: true,
+        default: None,
+        via: format!("the field `{owner}::{name}`"),
+    };
+    for attr in &field.attrs {
+        let Some(kind) = attr.path().get_ident().map(ToString::to_string) else {
+            continue;
+        };
+        if !matches!(kind.as_str(), "serde" | "envconfig" | "arg" | "clap") {
+            continue;
+        }
+        let _ = attr.parse_nested_meta(|meta| {
+            let ident = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match (kind.as_str(), ident.as_str()) {
+                ("serde", "rename") => {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    r.key = lit.value().to_ascii_uppercase();
+                }
+                ("envconfig", "from") | ("arg" | "clap", "env") => {
+                    if meta.input.peek(syn::Token![=]) {
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        r.key = lit.value();
+                    }
+                    r.prefixed = false;
+                }
+                ("serde", "default") if meta.input.peek(syn::Token![=]) => {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    let function = lit
+                        .value()
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    r.default = fn_default(cx.index, &function).or(r.default.take());
+                }
+                ("envconfig", "default") | ("arg" | "clap", "default_value") => {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    let expr = Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit: Lit::Str(lit),
+                    });
+                    r.default = field_cx.default_of(&expr);
+                }
+                ("arg" | "clap", "default_value_t") => {
+                    let expr: Expr = meta.value()?.parse()?;
+                    r.default = field_cx.default_of(&expr);
+                }
+                _ => skip(&meta)?,
+            }
+            Ok(())
+        });
+    }
+    if r.default.is_none() {
+        if let Some((unit, expr)) = cx
+            .index
+            .field_defaults
+            .get(&(owner.clone(), name.to_owned()))
+        {
+            r.default = Cx {
+                index: cx.index,
+                unit: *unit,
+            }
+            .default_of(expr);
+        }
+    }
+    Some(r)
+}
+
+/// Skips an attribute argument this module does not read (`skip_serializing_if = "..."`,
+/// `long`, `value_parser(...)`).
+fn skip(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _: Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip(&inner))?;
+    }
+    Ok(())
+}
+
+/// The literal a default function returns: `fn default_session() -> u64 { 6000 }`.
+fn fn_default(index: &CrateIndex<'_>, function: &str) -> Option<(String, Loc)> {
+    let f = index.fns.get(function)?.first()?;
+    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
+        return None;
+    };
+    let value = match eval(index, tail)? {
+        Value::Str(s) => s,
+        Value::Int(i) => i.to_string(),
+    };
+    Some((
+        value,
+        Cx {
+            index,
+            unit: f.unit,
+        }
+        .loc(tail),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching_keys() {
+        let exact = EnvRef {
+            key: "KAFKA_SESSION_TIMEOUT_MS".into(),
+            prefixed: false,
+            default: None,
+            via: String::new(),
+        };
+        assert!(exact.matches("KAFKA_SESSION_TIMEOUT_MS"));
+        assert!(!exact.matches("APP_KAFKA_SESSION_TIMEOUT_MS"));
+        let field = EnvRef {
+            key: "SESSION_TIMEOUT_MS".into(),
+            prefixed: true,
+            ..exact
+        };
+        assert!(field.matches("KAFKA_SESSION_TIMEOUT_MS"));
+        assert!(field.matches("session_timeout_ms"));
+        assert!(!field.matches("KAFKASESSION_TIMEOUT_MS"));
+    }
+}
