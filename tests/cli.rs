@@ -108,8 +108,8 @@ fn demo_json_output() {
     let doc = json(&out);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["files"]["env"], 6);
-    assert_eq!(doc["summary"]["files"]["rust"], 3);
-    assert_eq!(doc["summary"]["consumers"]["found"], 3);
+    assert_eq!(doc["summary"]["files"]["rust"], 4);
+    assert_eq!(doc["summary"]["consumers"]["found"], 4);
     insta::assert_snapshot!("demo_json", stdout(&out));
 }
 
@@ -501,4 +501,73 @@ fn a_file_path_is_linted_and_other_files_are_ignored() {
     let doc = json(&out);
     assert_eq!(doc["summary"]["files"]["env"], 1);
     assert_eq!(doc["diagnostics"][0]["file"], "other/.env.test");
+}
+
+#[test]
+fn json_consumers_say_where_each_timeout_comes_from() {
+    let doc = json(&run_demo(&["--format", "json"]));
+    let consumers = doc["consumers"].as_array().unwrap();
+    let refunds = consumers
+        .iter()
+        .find(|c| c["file"] == "services/billing/src/main.rs" && c["line"] == 36)
+        .expect("the refunds consumer");
+    assert_eq!(refunds["type"], "StreamConsumer");
+    assert_eq!(refunds["group"], true);
+    let timeout = |key: &str| {
+        refunds["timeouts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    let session = timeout("session.timeout.ms");
+    assert_eq!(
+        (session["state"].as_str(), session["source"].as_str()),
+        (Some("set"), Some("env"))
+    );
+    assert_eq!(session["env_key"], "KAFKA_SESSION_TIMEOUT_MS");
+    assert_eq!(session["code_default"], "45000");
+    let files: Vec<(&str, &str)> = session["env_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (".env", "45000"),
+            (".env.test", "45000"),
+            ("services/billing/.env", "30000"),
+            ("services/billing/.env.test", "6000")
+        ]
+    );
+    let socket = timeout("socket.timeout.ms");
+    assert_eq!(
+        (
+            socket["state"].as_str(),
+            socket["value"].as_str(),
+            socket["source"].as_str()
+        ),
+        (Some("unset"), Some("60000"), Some("librdkafka default"))
+    );
+    let orders = consumers
+        .iter()
+        .find(|c| c["file"] == "services/orders/src/kafka.rs")
+        .unwrap();
+    assert_eq!(orders["timeouts"][0]["state"], "unset");
+}
+
+#[test]
+fn verbose_shows_every_consumer() {
+    let out = run_demo(&["--color", "never", "-v"]);
+    let text = stderr(&out);
+    let start = text.find("\nconsumer ").expect("the consumer table") + 1;
+    let end = text[start..]
+        .find("\nnote: ")
+        .map_or(text.len(), |i| start + i + 1);
+    let table = &text[start..end];
+    insta::assert_snapshot!("demo_verbose_consumers", table);
 }

@@ -55,6 +55,10 @@ pub fn render(report: &Report, style: Style) -> String {
         out.push('\n');
     }
     if style.notes {
+        out.push_str(&super::consumers::table(
+            &report.files,
+            &report.consumer_views,
+        ));
         for note in &report.notes {
             let _ = writeln!(out, "note: {}: {}", note.path, note.message);
         }

@@ -3,7 +3,11 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Label};
+use std::ops::Range;
+
 use crate::report::Report;
+use crate::report::consumers::ConsumerView;
+use crate::source::FileId;
 
 /// Bumped on any change that could break a consumer of the document.
 pub const FORMAT_VERSION: u32 = 1;
@@ -12,7 +16,43 @@ pub const FORMAT_VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    consumers: Vec<JsonConsumer<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonConsumer<'a> {
+    #[serde(flatten)]
+    location: Location<'a>,
+    #[serde(rename = "type")]
+    type_name: Option<&'a str>,
+    group: bool,
+    timeouts: Vec<JsonTimeout<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTimeout<'a> {
+    key: &'static str,
+    state: &'static str,
+    value: Option<&'a str>,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<Location<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_default: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    env_files: Vec<JsonEnvValue<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonEnvValue<'a> {
+    #[serde(flatten)]
+    location: Location<'a>,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -72,6 +112,11 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|d| diagnostic(report, d))
             .collect(),
+        consumers: report
+            .consumer_views
+            .iter()
+            .map(|c| consumer(report, c))
+            .collect(),
         summary: Summary {
             errors: report.count(crate::diagnostic::Severity::Error),
             warnings: report.count(crate::diagnostic::Severity::Warning),
@@ -109,9 +154,44 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     }
 }
 
+fn consumer<'a>(report: &'a Report, c: &'a ConsumerView) -> JsonConsumer<'a> {
+    let timeouts = c
+        .timeouts
+        .iter()
+        .map(|t| JsonTimeout {
+            key: t.key,
+            state: t.state,
+            value: t.value.as_deref(),
+            source: t.source,
+            at: t.at.as_ref().map(|(file, span)| at(report, *file, span)),
+            env_key: t.env_key.as_deref(),
+            code_default: t.code_default.as_deref(),
+            env_files: t
+                .env_files
+                .iter()
+                .map(|(file, span, value)| JsonEnvValue {
+                    location: at(report, *file, span),
+                    value,
+                })
+                .collect(),
+            reason: t.reason.as_deref(),
+        })
+        .collect();
+    JsonConsumer {
+        location: at(report, c.file, &c.span),
+        type_name: c.type_name.as_deref(),
+        group: c.group,
+        timeouts,
+    }
+}
+
 fn location<'a>(report: &'a Report, label: &Label) -> Location<'a> {
-    let file = report.files.get(label.file);
-    let span = file.span_location(&label.span);
+    at(report, label.file, &label.span)
+}
+
+fn at<'a>(report: &'a Report, file: FileId, span: &Range<usize>) -> Location<'a> {
+    let file = report.files.get(file);
+    let span = file.span_location(span);
     Location {
         file: &file.name,
         line: span.start.line,

@@ -1,6 +1,7 @@
 //! The outcome of a run and its renderers. Renderers read diagnostics and files only; they know
 //! nothing about rules beyond a diagnostic's id.
 
+pub mod consumers;
 pub mod human;
 pub mod json;
 
@@ -38,6 +39,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub checked: Checked,
     pub consumers: Consumers,
+    /// What the tool saw of each consumer (for `--format json` and `-v`).
+    pub consumer_views: Vec<consumers::ConsumerView>,
     pub notes: Vec<Note>,
 }
 
@@ -49,6 +52,7 @@ impl Report {
             rust: model.rust_files,
         };
         let consumers = count_consumers(&model);
+        let consumer_views = consumers::consumers(&model);
         let files = model.files;
         diagnostics.sort_by(|a, b| sort_key(&files, a).cmp(&sort_key(&files, b)));
         // One root cause, one diagnostic: findings of one rule at one place are the same finding
@@ -64,6 +68,7 @@ impl Report {
             diagnostics,
             checked,
             consumers,
+            consumer_views,
             notes,
         }
     }

@@ -1,7 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::rules::relation::HEARTBEAT_ABOVE_THIRD_OF_SESSION;
-use crate::rules::request_not_below_session::assignment;
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +36,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for (heartbeat, session) in relation.violations(model) {
         let help = format!(
             "use `{}` or less, so that losing two heartbeats does not expire the session",
-            assignment(heartbeat.key(), session.ms / 3)
+            heartbeat.assignment(session.ms / 3)
         );
         out.extend(relation.diagnostic(&heartbeat, &session, help));
     }

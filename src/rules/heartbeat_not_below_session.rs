@@ -1,7 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::rules::relation::HEARTBEAT_NOT_BELOW_SESSION;
-use crate::rules::request_not_below_session::assignment;
 
 declare_rule! {
     /// ## What it does
@@ -40,7 +39,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let help = format!(
             "use `{}`, a third of the session timeout; Java, kafka-python and kafkajs refuse to start \
              with this configuration and librdkafka accepts it without a word",
-            assignment(heartbeat.key(), (session.ms / 3).max(1))
+            heartbeat.assignment((session.ms / 3).max(1))
         );
         out.extend(relation.diagnostic(&heartbeat, &session, help));
     }

@@ -60,6 +60,18 @@ impl Known {
         self.is_default() && REQUIRED_KEYS.contains(&self.setting)
     }
 
+    /// The fix that gives this value `value`, in the form of where it comes from:
+    /// `KAFKA_X=5000` for an env value or a code default (set it in the env file),
+    /// `.set("session.timeout.ms", "5000")` for code and librdkafka defaults.
+    pub(super) fn assignment(&self, value: u64) -> String {
+        match &self.source {
+            Source::CodeDefault { env_key } => format!("{env_key}={value}"),
+            Source::Written | Source::EnvFile { .. } | Source::LibrdkafkaDefault => {
+                super::request_not_below_session::assignment(&self.key, value)
+            }
+        }
+    }
+
     /// A label on the value, with `message`; for a default, `None`.
     pub(super) fn label(&self, message: impl Into<String>) -> Option<Label> {
         self.at.as_ref().map(|l| Label {

@@ -51,7 +51,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 "set `{}` below the session timeout, such as `{}`: a request that hangs is abandoned \
                  only after this timeout, and the session should not have expired by then",
                 request.key(),
-                assignment(request.key(), suggestion)
+                request.assignment(suggestion)
             );
             out.extend(relation.diagnostic(&request, &session, help));
         }

@@ -2,7 +2,6 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::rules::Rule;
 use crate::rules::relation::known_values;
-use crate::rules::request_not_below_session::assignment;
 use crate::setting::Setting;
 
 /// The broker's `group.min.session.timeout.ms` default.
@@ -54,7 +53,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let help = format!(
             "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside \
              {BROKER_MIN_SESSION_MS}..={BROKER_MAX_SESSION_MS} ms; use `{}` or a value in between",
-            assignment(session.key(), fix)
+            session.assignment(fix)
         );
         out.push(Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help));
     }

@@ -1,0 +1,183 @@
+//! What the tool saw of each consumer: for every timeout, whether it is set, its value and
+//! where the value comes from. Built once from the model, rendered by `--format json` (the
+//! `consumers` array) and by `-v` (a table), so that users can see why a consumer was or was
+//! not reported.
+
+use std::ops::Range;
+
+use crate::model::{ClientFacts, Model};
+use crate::rust::{Construction, KeyState};
+use crate::setting::Setting;
+use crate::source::{FileId, Files};
+
+/// One consumer construction.
+#[derive(Debug, Clone)]
+pub struct ConsumerView {
+    pub file: FileId,
+    pub span: Range<usize>,
+    /// The created type as written (`StreamConsumer<Ctx>`), when known.
+    pub type_name: Option<String>,
+    /// Joins a group (has a `group.id` and is not only `assign()`ed).
+    pub group: bool,
+    pub timeouts: Vec<TimeoutView>,
+}
+
+/// One timeout of a consumer.
+#[derive(Debug, Clone)]
+pub struct TimeoutView {
+    pub key: &'static str,
+    pub state: &'static str,
+    /// The value the code gives it, when known.
+    pub value: Option<String>,
+    /// `literal`, `constant`, `env`, `librdkafka default` or `unknown`.
+    pub source: &'static str,
+    pub at: Option<(FileId, Range<usize>)>,
+    pub env_key: Option<String>,
+    pub code_default: Option<String>,
+    /// Each applicable env file that sets the env key, with its value.
+    pub env_files: Vec<(FileId, Range<usize>, String)>,
+    /// What the tool could not see through, for an unknown timeout.
+    pub reason: Option<String>,
+}
+
+/// Every consumer of the model, in file order.
+pub fn consumers(model: &Model) -> Vec<ConsumerView> {
+    model
+        .clients
+        .iter()
+        .filter(|c| c.is_consumer())
+        .map(|c| view(model, c))
+        .collect()
+}
+
+fn view(model: &Model, client: &Construction) -> ConsumerView {
+    let timeouts = Setting::ALL
+        .into_iter()
+        .filter_map(|s| Some((s, s.rdkafka_key()?)))
+        .map(|(setting, key)| timeout(model, client, setting, key))
+        .collect();
+    ConsumerView {
+        file: client.loc.file,
+        span: client.loc.span.clone(),
+        type_name: client.type_name.clone(),
+        group: client.is_group_consumer(),
+        timeouts,
+    }
+}
+
+fn timeout(
+    model: &Model,
+    client: &Construction,
+    setting: Setting,
+    key: &'static str,
+) -> TimeoutView {
+    let mut view = TimeoutView {
+        key,
+        state: "unset",
+        value: None,
+        source: "librdkafka default",
+        at: None,
+        env_key: None,
+        code_default: None,
+        env_files: Vec::new(),
+        reason: None,
+    };
+    match client.key(key) {
+        KeyState::Unset => view.value = setting.librdkafka_default().map(|v| v.to_string()),
+        KeyState::Unknown(unseen) => {
+            view.state = "unknown";
+            view.source = "unknown";
+            view.reason = Some(format!("the tool cannot see {}", unseen.reason));
+        }
+        KeyState::Set {
+            value, loc, env, ..
+        } => {
+            view.state = "set";
+            view.at = Some((loc.file, loc.span.clone()));
+            match env {
+                Some(bound) => {
+                    view.source = "env";
+                    view.env_key = Some(bound.key.clone());
+                    view.code_default = bound.default.as_ref().map(|(text, _)| text.clone());
+                    for file in model.env_files_for(client) {
+                        if let Some(entry) = file.lookup(&bound) {
+                            let e = &file.entries[entry];
+                            view.env_files.push((
+                                file.file,
+                                file.value_span(entry),
+                                e.value.clone(),
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    let literal = model
+                        .files
+                        .get(loc.file)
+                        .text
+                        .get(loc.span.clone())
+                        .is_some_and(is_literal);
+                    view.source = match (&value, literal) {
+                        (Some(_), true) => "literal",
+                        (Some(_), false) => "constant",
+                        (None, _) => "unknown",
+                    };
+                    if value.is_none() {
+                        view.reason = Some("a value the tool cannot evaluate".into());
+                    }
+                }
+            }
+            view.value = value;
+        }
+    }
+    view
+}
+
+/// `"6000"`, `6000.to_string()`: the value is written where it is used.
+fn is_literal(text: &str) -> bool {
+    text.starts_with(|c: char| c == '"' || c.is_ascii_digit())
+}
+
+/// The `-v` table: one block per consumer, one line per timeout.
+pub fn table(files: &Files, consumers: &[ConsumerView]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for c in consumers {
+        let file = files.get(c.file);
+        let at = file.line_col(c.span.start);
+        let kind = c.type_name.as_deref().unwrap_or("consumer of unknown type");
+        let group = if c.group {
+            ""
+        } else {
+            " (not a group consumer: no timeouts required)"
+        };
+        let _ = writeln!(
+            out,
+            "consumer {kind} at {}:{}:{}{group}",
+            file.name, at.line, at.column
+        );
+        for t in &c.timeouts {
+            let _ = writeln!(out, "  {:<22} {:<7} {}", t.key, t.state, describe(files, t));
+        }
+    }
+    out
+}
+
+fn describe(files: &Files, t: &TimeoutView) -> String {
+    let value = t.value.as_deref().unwrap_or("?");
+    match t.source {
+        "env" => {
+            let mut text = format!("from {}", t.env_key.as_deref().unwrap_or("?"));
+            for (file, _, v) in &t.env_files {
+                text.push_str(&format!("; {} sets {v}", files.get(*file).name));
+            }
+            match &t.code_default {
+                Some(d) => text.push_str(&format!("; code default {d}")),
+                None => text.push_str("; no code default"),
+            }
+            text
+        }
+        "unknown" => t.reason.clone().unwrap_or_default(),
+        source => format!("{value} ({source})"),
+    }
+}
