@@ -94,37 +94,31 @@ fn timeout(
         } => {
             view.state = "set";
             view.at = Some((loc.file, loc.span.clone()));
-            match env {
-                Some(bound) => {
-                    view.source = "env";
-                    view.env_key = Some(bound.key.clone());
-                    view.code_default = bound.default.as_ref().map(|(text, _)| text.clone());
-                    for file in model.env_files_for(client) {
-                        if let Some(entry) = file.lookup(&bound) {
-                            let e = &file.entries[entry];
-                            view.env_files.push((
-                                file.file,
-                                file.value_span(entry),
-                                e.value.clone(),
-                            ));
-                        }
+            if let Some(bound) = env {
+                view.source = "env";
+                view.env_key = Some(bound.key.clone());
+                view.code_default = bound.default.as_ref().map(|(text, _)| text.clone());
+                for file in model.env_files_for(client) {
+                    if let Some(entry) = file.lookup(&bound) {
+                        let e = &file.entries[entry];
+                        view.env_files
+                            .push((file.file, file.value_span(entry), e.value.clone()));
                     }
                 }
-                None => {
-                    let literal = model
-                        .files
-                        .get(loc.file)
-                        .text
-                        .get(loc.span.clone())
-                        .is_some_and(is_literal);
-                    view.source = match (&value, literal) {
-                        (Some(_), true) => "literal",
-                        (Some(_), false) => "constant",
-                        (None, _) => "unknown",
-                    };
-                    if value.is_none() {
-                        view.reason = Some("a value the tool cannot evaluate".into());
-                    }
+            } else {
+                let literal = model
+                    .files
+                    .get(loc.file)
+                    .text
+                    .get(loc.span.clone())
+                    .is_some_and(is_literal);
+                view.source = match (&value, literal) {
+                    (Some(_), true) => "literal",
+                    (Some(_), false) => "constant",
+                    (None, _) => "unknown",
+                };
+                if value.is_none() {
+                    view.reason = Some("a value the tool cannot evaluate".into());
                 }
             }
             view.value = value;
@@ -164,15 +158,18 @@ pub fn table(files: &Files, consumers: &[ConsumerView]) -> String {
 }
 
 fn describe(files: &Files, t: &TimeoutView) -> String {
+    use std::fmt::Write as _;
     let value = t.value.as_deref().unwrap_or("?");
     match t.source {
         "env" => {
             let mut text = format!("from {}", t.env_key.as_deref().unwrap_or("?"));
             for (file, _, v) in &t.env_files {
-                text.push_str(&format!("; {} sets {v}", files.get(*file).name));
+                let _ = write!(text, "; {} sets {v}", files.get(*file).name);
             }
             match &t.code_default {
-                Some(d) => text.push_str(&format!("; code default {d}")),
+                Some(d) => {
+                    let _ = write!(text, "; code default {d}");
+                }
                 None => text.push_str("; no code default"),
             }
             text
