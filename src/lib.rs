@@ -17,6 +17,7 @@ pub mod rust;
 pub mod setting;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod timeout;
 pub mod workspace;
 
@@ -103,6 +104,7 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
         };
         let source = model.files.get(file);
         let (env, note) = env::analyze(file, &file_name, &source.name, &source.text);
+        model.suppressions.extend(suppress::find(file, source, "#"));
         model.env_files.push(env);
         model.notes.extend(note);
     }
@@ -150,16 +152,24 @@ fn analyze_rust(model: &mut Model, root: &Path, package: &Path, paths: Vec<PathB
         .iter()
         .map(|id| (*id, model.files.get(*id).text.as_str()))
         .collect();
-    let (clients, failures) = rust::analyze_sources(&sources);
-    model.clients.extend(clients.into_iter().map(|mut c| {
-        package.clone_into(&mut c.package);
-        c
-    }));
+    let facts = rust::analyze_sources(&sources);
+    model
+        .clients
+        .extend(facts.constructions.into_iter().map(|mut c| {
+            package.clone_into(&mut c.package);
+            c
+        }));
     model.rust_failures.extend(
-        failures
+        facts
+            .failures
             .into_iter()
             .map(|(file, failure)| model::RustFailure { file, failure }),
     );
+    model.statements.extend(facts.statements);
+    for id in ids {
+        let found = suppress::find(id, model.files.get(id), "//");
+        model.suppressions.extend(found);
+    }
 }
 
 /// Adds a file to the model: its text, or an `Unreadable` entry saying why there is none.

@@ -29,6 +29,10 @@ pub struct Model {
     pub clients: Vec<Construction>,
     /// The folder of every package (crate) of the run.
     pub packages: Vec<std::path::PathBuf>,
+    /// Every `kafka-lint: allow(..)` comment of the files read.
+    pub suppressions: Vec<crate::suppress::Suppression>,
+    /// Statement and item ranges of each parsed Rust file.
+    pub statements: std::collections::HashMap<FileId, Vec<Range<usize>>>,
 }
 
 /// A Rust file that could not be parsed.

@@ -93,6 +93,8 @@ registry! {
     TimeoutOutsideClientRange => timeout_outside_client_range,
     ProducerOnlySettingOnConsumer => producer_only_setting_on_consumer,
     ClassicSettingWithConsumerProtocol => classic_setting_with_consumer_protocol,
+    UnusedSuppression => unused_suppression,
+    InvalidSuppression => invalid_suppression,
 }
 
 impl Rule {
@@ -236,18 +238,54 @@ impl RuleLevels {
 /// Runs every enabled rule and returns their findings at the configured severities.
 pub fn run(model: &Model, levels: &RuleLevels) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for &rule in Rule::ALL {
-        let Some(severity) = levels.severity(rule) else {
-            continue;
-        };
-        let start = out.len();
-        rule.check(model, &mut out);
-        for d in &mut out[start..] {
-            debug_assert_eq!(d.rule, rule, "a rule must only report itself");
-            d.severity = severity;
-        }
+    let (after, before): (Vec<Rule>, Vec<Rule>) = Rule::ALL
+        .iter()
+        .partition(|r| AFTER_SUPPRESSIONS.contains(r));
+    for rule in before {
+        check(rule, model, levels, &mut out);
+    }
+    out.retain(|d| !suppressed(model, d));
+    for rule in after {
+        check(rule, model, levels, &mut out);
     }
     out
+}
+
+/// Rules about the suppressions themselves: they run once the others' findings are filtered.
+const AFTER_SUPPRESSIONS: [Rule; 2] = [Rule::UnusedSuppression, Rule::InvalidSuppression];
+
+fn check(rule: Rule, model: &Model, levels: &RuleLevels, out: &mut Vec<Diagnostic>) {
+    let Some(severity) = levels.severity(rule) else {
+        return;
+    };
+    let start = out.len();
+    rule.check(model, out);
+    for d in &mut out[start..] {
+        debug_assert_eq!(d.rule, rule, "a rule must only report itself");
+        d.severity = severity;
+    }
+}
+
+/// Whether a suppression comment covers the finding (and marks it used).
+fn suppressed(model: &Model, d: &Diagnostic) -> bool {
+    let file = model.files.get(d.primary.file);
+    let line = file.line_col(d.primary.span.start).line;
+    let statement_lines: Vec<usize> = model
+        .statements
+        .get(&d.primary.file)
+        .into_iter()
+        .flatten()
+        .filter(|r| r.start <= d.primary.span.start && d.primary.span.start < r.end)
+        .map(|r| file.line_col(r.start).line)
+        .collect();
+    // Every covering suppression is marked used, so none of them is reported as unused.
+    model
+        .suppressions
+        .iter()
+        .filter(|s| s.file == d.primary.file)
+        .fold(false, |hit, s| {
+            s.covers(d.rule, line, &statement_lines) || hit
+        })
 }
 
 #[cfg(test)]

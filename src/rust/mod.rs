@@ -25,23 +25,33 @@ pub fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
     flow.constructions
 }
 
-/// Parses and analyses the files of one crate, given as `(file, text)`. Returns the clients
-/// created and the files that could not be parsed.
-pub fn analyze_sources(
-    sources: &[(FileId, &str)],
-) -> (Vec<Construction>, Vec<(FileId, ParseFailure)>) {
+/// What the analysis of one crate found.
+#[derive(Debug, Default)]
+pub struct CrateFacts {
+    pub constructions: Vec<Construction>,
+    pub failures: Vec<(FileId, ParseFailure)>,
+    /// Statement and item ranges of each parsed file (for suppression comments).
+    pub statements: Vec<(FileId, Vec<std::ops::Range<usize>>)>,
+}
+
+/// Parses and analyses the files of one crate, given as `(file, text)`.
+pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
     let mut parsed = Vec::new();
-    let mut failures = Vec::new();
+    let mut facts = CrateFacts::default();
     for (file, text) in sources {
         match parse::parse(text) {
             Ok(p) => parsed.push((*file, p)),
-            Err(failure) => failures.push((*file, failure)),
+            Err(failure) => facts.failures.push((*file, failure)),
         }
     }
-    let constructions = analyze_crate(&parsed);
+    facts.statements = parsed
+        .iter()
+        .map(|(file, p)| (*file, p.statement_ranges()))
+        .collect();
+    facts.constructions = analyze_crate(&parsed);
     drop(parsed);
     // proc-macro2 keeps every parsed file's source map for the life of the thread; nothing
     // holds a span any more (constructions keep byte offsets), so release them.
     proc_macro2::extra::invalidate_current_thread_spans();
-    (constructions, failures)
+    facts
 }

@@ -54,6 +54,28 @@ pub fn parse(text: &str) -> Result<Parsed, ParseFailure> {
 }
 
 impl Parsed {
+    /// The byte ranges of every statement and item of the file: a suppression comment on the
+    /// line before one covers the findings inside it.
+    pub fn statement_ranges(&self) -> Vec<Range<usize>> {
+        use syn::visit::Visit;
+        struct Collect<'p>(&'p Parsed, Vec<Range<usize>>);
+        impl<'ast> Visit<'ast> for Collect<'_> {
+            fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+                use syn::spanned::Spanned;
+                self.1.push(self.0.range(s.span()));
+                syn::visit::visit_stmt(self, s);
+            }
+            fn visit_item(&mut self, i: &'ast syn::Item) {
+                use syn::spanned::Spanned;
+                self.1.push(self.0.range(i.span()));
+                syn::visit::visit_item(self, i);
+            }
+        }
+        let mut collect = Collect(self, Vec::new());
+        collect.visit_file(&self.ast);
+        collect.1
+    }
+
     /// The byte range of a span of this file's syntax tree.
     pub fn range(&self, span: Span) -> Range<usize> {
         let r = span.byte_range();
