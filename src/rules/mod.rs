@@ -278,14 +278,17 @@ fn suppressed(model: &Model, d: &Diagnostic) -> bool {
         .filter(|r| r.start <= d.primary.span.start && d.primary.span.start < r.end)
         .map(|r| file.line_col(r.start).line)
         .collect();
-    // Every covering suppression is marked used, so none of them is reported as unused.
-    model
+    // Every covering suppression is marked used (no short-circuit), so none of them is
+    // reported as unused.
+    let mut hit = false;
+    for suppression in model
         .suppressions
         .iter()
         .filter(|s| s.file == d.primary.file)
-        .fold(false, |hit, s| {
-            s.covers(d.rule, line, &statement_lines) || hit
-        })
+    {
+        hit |= suppression.covers(d.rule, line, &statement_lines);
+    }
+    hit
 }
 
 #[cfg(test)]
