@@ -55,6 +55,11 @@ pub(crate) struct LintArgs {
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 
+    /// Configuration file to use instead of `[workspace.metadata.kafka-lint]`,
+    /// `[package.metadata.kafka-lint]` or `kafka-lint.toml`
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+
     /// Path to Cargo.toml of the workspace to lint
     #[arg(long, value_name = "PATH")]
     pub(crate) manifest_path: Option<PathBuf>,

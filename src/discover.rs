@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
-use crate::env::is_env_file_name;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::config::Configs;
+use crate::env::{is_env_file_name, is_test_env_file_name};
 
 /// What the walk found.
 #[derive(Debug, Default)]
@@ -30,16 +33,15 @@ pub struct Discovered {
 const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
 
 /// Walks each of `paths` (files or folders; all must exist).
-pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>) -> Discovered {
+pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>, matchers: &Matchers) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         let walker = WalkDir::new(path).follow_links(false).sort_by_file_name();
-        for entry in walker
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !skip_dir(e, target_dir))
-        {
+        for entry in walker.into_iter().filter_entry(|e| {
+            e.depth() == 0 || !(skip_dir(e, target_dir) || matchers.excluded(e.path()))
+        }) {
             match entry {
-                Ok(entry) => visit(&entry, &mut found),
+                Ok(entry) => visit(&entry, matchers, &mut found),
                 Err(err) => {
                     let path = err.path().map_or_else(|| path.clone(), Path::to_path_buf);
                     let reason = err
@@ -53,7 +55,7 @@ pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>) -> Discovered {
     found
 }
 
-fn visit(entry: &DirEntry, found: &mut Discovered) {
+fn visit(entry: &DirEntry, matchers: &Matchers, found: &mut Discovered) {
     let name = entry.file_name().to_string_lossy();
     if name == "Cargo.toml" && entry.file_type().is_file() {
         if let Some(dir) = entry.path().parent() {
@@ -61,7 +63,7 @@ fn visit(entry: &DirEntry, found: &mut Discovered) {
         }
     }
     let rust = name.ends_with(".rs");
-    if !rust && !is_env_file_name(&name) {
+    if !rust && !matchers.is_env_file(entry.path(), &name) {
         return;
     }
     let file_type = entry.file_type();
@@ -93,4 +95,75 @@ fn skip_dir(entry: &DirEntry, target_dir: Option<&Path>) -> bool {
         || path.join("CACHEDIR.TAG").is_file()
         || path.join("pyvenv.cfg").is_file()
         || path.join("conda-meta").is_dir()
+}
+
+/// The globs of the configuration, as paths relative to the linted root: `exclude`,
+/// `env-files` (in addition to the default names) and `test-env-files`. A package's own globs
+/// are relative to its folder.
+#[derive(Debug)]
+pub struct Matchers {
+    root: PathBuf,
+    exclude: GlobSet,
+    env: GlobSet,
+    test: GlobSet,
+}
+
+impl Matchers {
+    pub fn new(root: &Path, configs: &Configs) -> Self {
+        let mut sets = [
+            GlobSetBuilder::new(),
+            GlobSetBuilder::new(),
+            GlobSetBuilder::new(),
+        ];
+        let packages = configs
+            .packages
+            .iter()
+            .map(|(dir, c)| (dir.strip_prefix(root).ok(), c));
+        for (prefix, config) in
+            std::iter::once((Some(Path::new("")), &configs.root)).chain(packages)
+        {
+            let Some(prefix) = prefix else { continue };
+            let prefix = crate::display_name(Path::new(""), prefix);
+            for (set, globs) in
+                sets.iter_mut()
+                    .zip([&config.exclude, &config.env_files, &config.test_env_files])
+            {
+                for glob in globs {
+                    let full = if prefix == "." || prefix.is_empty() {
+                        glob.clone()
+                    } else {
+                        format!("{prefix}/{glob}")
+                    };
+                    // Globs were checked when the configuration was read.
+                    if let Ok(glob) = Glob::new(&full) {
+                        set.add(glob);
+                    }
+                }
+            }
+        }
+        let [exclude, env, test] = sets.map(|b| b.build().unwrap_or_else(|_| GlobSet::empty()));
+        Matchers {
+            root: root.to_path_buf(),
+            exclude,
+            env,
+            test,
+        }
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        crate::display_name(&self.root, path)
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
+    }
+
+    pub fn is_env_file(&self, path: &Path, name: &str) -> bool {
+        is_env_file_name(name) || (!self.env.is_empty() && self.env.is_match(self.relative(path)))
+    }
+
+    pub fn is_test_env_file(&self, path: &Path, name: &str) -> bool {
+        is_test_env_file_name(name)
+            || (!self.test.is_empty() && self.test.is_match(self.relative(path)))
+    }
 }

@@ -21,6 +21,10 @@ pub enum Error {
     #[diagnostic(code(workspace), help("cargo said:\n{message}"))]
     CargoMetadata { manifest: PathBuf, message: String },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(crate::config::ConfigError),
+
     #[error("cannot read the current folder: {0}")]
     #[diagnostic(code(io))]
     CurrentDir(#[source] std::io::Error),

@@ -4,6 +4,7 @@
 //! of spanned facts → run the rules → a [`Report`] that renderers turn into text. Nothing here
 //! prints; `main` alone writes output and chooses the exit code.
 
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
@@ -42,6 +43,8 @@ pub struct Options {
     /// Files or folders to restrict linting to; empty means the whole root.
     pub paths: Vec<PathBuf>,
     pub levels: RuleLevels,
+    /// `--config`: the configuration file to use instead of the manifests' tables.
+    pub config: Option<PathBuf>,
 }
 
 /// Lints according to `options`.
@@ -55,26 +58,42 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
         return Err(Error::PathNotFound(missing.1.clone()));
     }
     let ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
-    Ok(lint_workspace(&ws, &paths, &options.levels))
+    lint_workspace(&ws, &paths, &options.levels, options.config.as_deref())
 }
 
 /// Lints `paths` (absolute; empty means the whole root) of a located workspace.
-pub fn lint_workspace(ws: &Workspace, paths: &[PathBuf], levels: &RuleLevels) -> Report {
+pub fn lint_workspace(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    levels: &RuleLevels,
+    config: Option<&Path>,
+) -> Result<Report, Error> {
+    let configs = config::load(config, &ws.root, ws.manifest.is_some(), &ws.packages)
+        .map_err(Error::Config)?;
+    let matchers = discover::Matchers::new(&ws.root, &configs);
     let roots = if paths.is_empty() {
         std::slice::from_ref(&ws.root)
     } else {
         paths
     };
-    let found = discover::discover(roots, ws.target_dir.as_deref());
-    let model = build_model(ws, found);
+    let found = discover::discover(roots, ws.target_dir.as_deref(), &matchers);
+    let model = build_model(ws, found, configs, &matchers);
     let diagnostics = rules::run(&model, levels);
-    Report::new(model, diagnostics)
+    Ok(Report::new(model, diagnostics))
 }
 
 /// Reads and parses every discovered file.
-fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
+fn build_model(
+    ws: &Workspace,
+    found: discover::Discovered,
+    configs: config::Configs,
+    matchers: &discover::Matchers,
+) -> Model {
     let root = ws.root.as_path();
-    let mut model = Model::default();
+    let mut model = Model {
+        configs,
+        ..Model::default()
+    };
     for (path, reason) in found.skipped {
         model.notes.push(Note {
             path: display_name(root, &path),
@@ -99,11 +118,13 @@ fn build_model(ws: &Workspace, found: discover::Discovered) -> Model {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let is_test = matchers.is_test_env_file(&path, &file_name);
         let Some(file) = read_source(&mut model, root, path) else {
             continue;
         };
         let source = model.files.get(file);
-        let (env, note) = env::analyze(file, &file_name, &source.name, &source.text);
+        let extra_keys = &model.configs.for_path(&source.path).keys;
+        let (env, note) = env::analyze(file, is_test, &source.name, &source.text, extra_keys);
         model.suppressions.extend(suppress::find(file, source, "#"));
         model.env_files.push(env);
         model.notes.extend(note);

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         cwd,
         manifest_path: args.manifest_path,
         paths: args.paths,
+        config: args.config,
         levels,
     };
     let report = match lint(&options) {

@@ -33,6 +33,8 @@ pub struct Model {
     pub suppressions: Vec<crate::suppress::Suppression>,
     /// Statement and item ranges of each parsed Rust file.
     pub statements: std::collections::HashMap<FileId, Vec<Range<usize>>>,
+    /// The configuration of each package.
+    pub configs: crate::config::Configs,
 }
 
 /// A Rust file that could not be parsed.
@@ -186,6 +188,11 @@ pub struct Bound<'m> {
 }
 
 impl Model {
+    /// The configuration that applies to a file (its package's).
+    pub fn config_for(&self, file: FileId) -> &crate::config::Config {
+        self.configs.for_path(&self.files.get(file).path)
+    }
+
     /// Every env file value that reaches an rdkafka client through a key it reads.
     pub fn bound_values(&self) -> Vec<Bound<'_>> {
         let mut out = Vec::new();

@@ -571,3 +571,106 @@ fn verbose_shows_every_consumer() {
     let table = &text[start..end];
     insta::assert_snapshot!("demo_verbose_consumers", table);
 }
+
+const SLOW: &[u8] =
+    b"KAFKA_SESSION_TIMEOUT_MS=45000\nKAFKA_HEARTBEAT_INTERVAL_MS=2000\nKAFKA_REQUEST_TIMEOUT_MS=5000\n";
+
+fn rule_severities(out: &Output) -> Vec<(String, String)> {
+    json(out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn configuration_from_kafka_lint_toml_and_config_flag() {
+    let dir = folder(&[
+        (".env.test", SLOW),
+        (
+            "kafka-lint.toml",
+            b"[rules]\nslow-test-teardown = \"deny\"\n",
+        ),
+        ("other.toml", b"[rules]\nslow-test-teardown = \"allow\"\n"),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        rule_severities(&out),
+        [(".env.test".to_owned(), "error".to_owned())]
+    );
+    let out = run_in(dir.path(), &["--format", "json", "--config", "other.toml"]);
+    assert_eq!(code(&out), 0);
+    assert!(rule_severities(&out).is_empty());
+    // The command line overrides configuration.
+    let out = run_in(
+        dir.path(),
+        &["--format", "json", "-W", "slow-test-teardown"],
+    );
+    assert_eq!(
+        rule_severities(&out),
+        [(".env.test".to_owned(), "warning".to_owned())]
+    );
+}
+
+#[test]
+fn package_metadata_is_merged_over_workspace_metadata() {
+    let dir = folder(&[
+        (
+            "Cargo.toml",
+            b"[workspace]\nmembers = [\"a\", \"b\"]\n[workspace.metadata.kafka-lint.rules]\nslow-test-teardown = \"deny\"\n",
+        ),
+        ("a/Cargo.toml", b"[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        ("a/src/lib.rs", b""),
+        ("a/.env.test", SLOW),
+        (
+            "b/Cargo.toml",
+            b"[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[package.metadata.kafka-lint.rules]\nslow-test-teardown = \"warn\"\n",
+        ),
+        ("b/src/lib.rs", b""),
+        ("b/.env.test", SLOW),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        rule_severities(&out),
+        [
+            ("a/.env.test".to_owned(), "error".to_owned()),
+            ("b/.env.test".to_owned(), "warning".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn configuration_errors_point_into_the_file_and_exit_2() {
+    let cases: [(&[u8], &str); 4] = [
+        (
+            b"[rules]\nslow-test-teardwn = \"deny\"\n",
+            "did you mean `slow-test-teardown`?",
+        ),
+        (
+            b"[rules]\nslow-test-teardown = \"error\"\n",
+            "use \"allow\", \"warn\" or \"deny\"",
+        ),
+        (b"colour = \"always\"\n", "unknown field `colour`"),
+        (b"[test]\nteardown-budget-ms = \"ten\"\n", "invalid type"),
+    ];
+    for (config, expected) in cases {
+        let dir = folder(&[(".env.test", SLOW), ("kafka-lint.toml", config)]);
+        let out = run_in(dir.path(), &["--color", "never"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert_contains(&err, expected);
+        assert_contains(&err, "kafka-lint.toml");
+        assert_contains(&err, " │ ");
+    }
+    let dir = folder(&[(".env.test", SLOW)]);
+    let out = run_in(dir.path(), &["--config", "missing.toml"]);
+    assert_eq!(code(&out), 2);
+    assert_contains(&stderr(&out), "cannot read the configuration");
+}

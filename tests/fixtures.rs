@@ -125,7 +125,7 @@ fn actual(root: &Path, enable: Option<Rule>) -> Vec<(Finding, usize)> {
     if let Some(rule) = enable.filter(|r| r.default_level() == Level::Allow) {
         levels.set(rule, Level::Warn);
     }
-    let report = lint_workspace(&ws, &[], &levels);
+    let report = lint_workspace(&ws, &[], &levels, None).unwrap();
     report
         .diagnostics
         .iter()

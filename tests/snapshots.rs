@@ -23,7 +23,7 @@ fn human_output_of_every_rule() {
         if rule.default_level() == cargo_kafka_lint::Level::Allow {
             levels.set(*rule, cargo_kafka_lint::Level::Warn);
         }
-        let report = lint_workspace(&ws, &[], &levels);
+        let report = lint_workspace(&ws, &[], &levels, None).unwrap();
         let style = Style {
             color: false,
             width: 100,

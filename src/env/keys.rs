@@ -4,6 +4,8 @@
 //! one client and are compared with each other only. Matching ignores ASCII case, since the
 //! envy and config crates map `kafka_session_timeout_ms` to the same field.
 
+use std::collections::BTreeMap;
+
 use crate::setting::Setting;
 
 /// A key of the form `<PREFIX>KAFKA_<REST>`.
@@ -15,8 +17,18 @@ pub struct KafkaKey {
     pub setting: Option<Setting>,
 }
 
-/// Splits a key into its client prefix and setting; `None` when it is not a Kafka key.
-pub fn classify(key: &str) -> Option<KafkaKey> {
+/// Splits a key into its client prefix and setting; `None` when it is not a Kafka key. Extra
+/// names from the configuration (`[keys]`) name a setting of the unprefixed client.
+pub fn classify(key: &str, extra: &BTreeMap<Setting, Vec<String>>) -> Option<KafkaKey> {
+    if let Some((setting, _)) = extra
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(key)))
+    {
+        return Some(KafkaKey {
+            prefix: String::new(),
+            setting: Some(*setting),
+        });
+    }
     let upper = key.to_ascii_uppercase();
     let at = kafka_segment(&upper)?;
     let rest = &upper[at + "KAFKA_".len()..];
@@ -63,22 +75,25 @@ mod tests {
 
     #[test]
     fn prefixes_and_settings() {
-        let k = classify("ORDERS_KAFKA_SESSION_TIMEOUT_MS").unwrap();
+        let k = classify("ORDERS_KAFKA_SESSION_TIMEOUT_MS", &BTreeMap::new()).unwrap();
         assert_eq!(
             (k.prefix.as_str(), k.setting),
             ("ORDERS_", Some(Setting::Session))
         );
-        let k = classify("KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS").unwrap();
+        let k = classify("KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", &BTreeMap::new()).unwrap();
         assert_eq!(
             (k.prefix.as_str(), k.setting),
             ("", Some(Setting::Heartbeat))
         );
-        let k = classify("kafka_fetch_wait_max_ms").unwrap();
+        let k = classify("kafka_fetch_wait_max_ms", &BTreeMap::new()).unwrap();
         assert_eq!(k.setting, Some(Setting::FetchWait));
-        let k = classify("KAFKA_BOOTSTRAP_SERVERS").unwrap();
+        let k = classify("KAFKA_BOOTSTRAP_SERVERS", &BTreeMap::new()).unwrap();
         assert_eq!((k.prefix.as_str(), k.setting), ("", None));
-        assert_eq!(classify("MYKAFKA_SESSION_TIMEOUT_MS"), None);
-        assert_eq!(classify("DATABASE_URL"), None);
+        assert_eq!(
+            classify("MYKAFKA_SESSION_TIMEOUT_MS", &BTreeMap::new()),
+            None
+        );
+        assert_eq!(classify("DATABASE_URL", &BTreeMap::new()), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry as MapEntry;
 
 use crate::model::{EnvFile, EnvGroup, EnvSetting, Note, SettingValue};
+use crate::setting::Setting;
 use crate::source::FileId;
 use crate::timeout::TimeoutValue;
 
@@ -27,7 +28,13 @@ pub fn is_test_env_file_name(name: &str) -> bool {
 
 /// Parses an env file and builds its model. Returns a note instead of groups when the file
 /// configures a Kafka broker rather than a client.
-pub fn analyze(file: FileId, name: &str, path: &str, text: &str) -> (EnvFile, Option<Note>) {
+pub fn analyze(
+    file: FileId,
+    is_test: bool,
+    path: &str,
+    text: &str,
+    extra_keys: &BTreeMap<Setting, Vec<String>>,
+) -> (EnvFile, Option<Note>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     for item in parser::parse(text) {
@@ -49,12 +56,12 @@ pub fn analyze(file: FileId, name: &str, path: &str, text: &str) -> (EnvFile, Op
     let groups = if broker_key.is_some() {
         Vec::new()
     } else {
-        groups(&entries)
+        groups(&entries, extra_keys)
     };
     let is_broker = broker_key.is_some();
     let file = EnvFile {
         file,
-        is_test: is_test_env_file_name(name),
+        is_test,
         entries,
         errors,
         groups,
@@ -63,10 +70,10 @@ pub fn analyze(file: FileId, name: &str, path: &str, text: &str) -> (EnvFile, Op
     (file, note)
 }
 
-fn groups(entries: &[parser::Entry]) -> Vec<EnvGroup> {
+fn groups(entries: &[parser::Entry], extra_keys: &BTreeMap<Setting, Vec<String>>) -> Vec<EnvGroup> {
     let mut by_prefix: BTreeMap<String, EnvGroup> = BTreeMap::new();
     for (index, entry) in entries.iter().enumerate() {
-        let Some(key) = keys::classify(&entry.key) else {
+        let Some(key) = keys::classify(&entry.key, extra_keys) else {
             continue;
         };
         let group = by_prefix

@@ -56,9 +56,14 @@ declare_rule! {
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for client in model.clients.iter().filter(|c| c.is_group_consumer()) {
+        let configured = &model.config_for(client.loc.file).required;
+        // The configuration names the logical request timeout; an rdkafka consumer's is
+        // `socket.timeout.ms`.
+        let wanted = |s: &Setting| configured.contains(if *s == Setting::Socket { &Setting::Request } else { s });
         let missing: Vec<(Setting, &str)> = client
             .required()
             .iter()
+            .filter(|s| wanted(s))
             .filter_map(|s| Some((*s, s.rdkafka_key()?)))
             .filter(|(_, key)| matches!(client.key(key), KeyState::Unset))
             .collect();

@@ -93,6 +93,7 @@ registry! {
     TimeoutOutsideClientRange => timeout_outside_client_range,
     ProducerOnlySettingOnConsumer => producer_only_setting_on_consumer,
     ClassicSettingWithConsumerProtocol => classic_setting_with_consumer_protocol,
+    EnvValueOutOfBounds => env_value_out_of_bounds,
     UnusedSuppression => unused_suppression,
     InvalidSuppression => invalid_suppression,
 }
@@ -195,6 +196,8 @@ pub enum WarningsLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleLevels {
     levels: Vec<Level>,
+    /// Set on the command line: overrides configuration.
+    explicit: Vec<bool>,
     warnings: WarningsLevel,
 }
 
@@ -202,14 +205,17 @@ impl Default for RuleLevels {
     fn default() -> Self {
         RuleLevels {
             levels: Rule::ALL.iter().map(|r| r.default_level()).collect(),
+            explicit: vec![false; Rule::ALL.len()],
             warnings: WarningsLevel::Keep,
         }
     }
 }
 
 impl RuleLevels {
+    /// Sets a rule's level from the command line.
     pub fn set(&mut self, rule: Rule, level: Level) {
         self.levels[rule as usize] = level;
+        self.explicit[rule as usize] = true;
     }
 
     /// Applies `-A/-W/-D warnings`.
@@ -227,7 +233,18 @@ impl RuleLevels {
 
     /// The severity a finding of `rule` is reported with, or `None` when it is not reported.
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
-        match (self.get(rule).severity()?, self.warnings) {
+        self.severity_with(rule, None)
+    }
+
+    /// The severity of a finding of `rule` where configuration sets `configured`: the
+    /// command line wins, then configuration, then the rule's default.
+    pub fn severity_with(&self, rule: Rule, configured: Option<Level>) -> Option<Severity> {
+        let level = if self.explicit[rule as usize] {
+            self.get(rule)
+        } else {
+            configured.unwrap_or(self.get(rule))
+        };
+        match (level.severity()?, self.warnings) {
             (Severity::Warning, WarningsLevel::Allow) => None,
             (Severity::Warning, WarningsLevel::Deny) => Some(Severity::Error),
             (severity, _) => Some(severity),
@@ -255,15 +272,33 @@ pub fn run(model: &Model, levels: &RuleLevels) -> Vec<Diagnostic> {
 const AFTER_SUPPRESSIONS: [Rule; 2] = [Rule::UnusedSuppression, Rule::InvalidSuppression];
 
 fn check(rule: Rule, model: &Model, levels: &RuleLevels, out: &mut Vec<Diagnostic>) {
-    let Some(severity) = levels.severity(rule) else {
+    // A rule runs when some package enables it; each finding then takes the level of the
+    // package its file belongs to.
+    let enabled = model.configs.all().any(|c| {
+        levels
+            .severity_with(rule, c.rules.get(&rule).copied())
+            .is_some()
+    });
+    if !enabled {
         return;
-    };
+    }
     let start = out.len();
     rule.check(model, out);
-    for d in &mut out[start..] {
-        debug_assert_eq!(d.rule, rule, "a rule must only report itself");
-        d.severity = severity;
+    let mut kept = start;
+    for i in start..out.len() {
+        debug_assert_eq!(out[i].rule, rule, "a rule must only report itself");
+        let configured = model
+            .config_for(out[i].primary.file)
+            .rules
+            .get(&rule)
+            .copied();
+        if let Some(severity) = levels.severity_with(rule, configured) {
+            out[i].severity = severity;
+            out.swap(kept, i);
+            kept += 1;
+        }
     }
+    out.truncate(kept);
 }
 
 /// Whether a suppression comment covers the finding (and marks it used).

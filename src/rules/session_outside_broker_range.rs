@@ -4,10 +4,6 @@ use crate::rules::Rule;
 use crate::rules::relation::known_values;
 use crate::setting::Setting;
 
-/// The broker's `group.min.session.timeout.ms` default.
-pub(crate) const BROKER_MIN_SESSION_MS: u64 = 6000;
-/// The broker's `group.max.session.timeout.ms` default (since Apache Kafka 2.3).
-pub(crate) const BROKER_MAX_SESSION_MS: u64 = 1_800_000;
 
 declare_rule! {
     /// ## What it does
@@ -41,18 +37,24 @@ declare_rule! {
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for session in known_values(model, Setting::Session) {
-        let (bound, word, fix) = if session.ms < BROKER_MIN_SESSION_MS {
-            ("group.min.session.timeout.ms", "below", BROKER_MIN_SESSION_MS)
-        } else if session.ms > BROKER_MAX_SESSION_MS {
-            ("group.max.session.timeout.ms", "above", BROKER_MAX_SESSION_MS)
+        let Some(at) = &session.at else { continue };
+        let config = model.config_for(at.file);
+        let (min, max) = (config.broker_min_session_ms, config.broker_max_session_ms);
+        let (bound, word, fix) = if session.ms < min {
+            ("group.min.session.timeout.ms", "below", min)
+        } else if session.ms > max {
+            ("group.max.session.timeout.ms", "above", max)
         } else {
             continue;
         };
+        let defaults = crate::config::Config::default();
+        let configured = (min, max) != (defaults.broker_min_session_ms, defaults.broker_max_session_ms);
+        let origin = if configured { "configured" } else { "default" };
         let Some(label) = session.label(format!("{word} {fix} ms")) else { continue };
-        let message = format!("{} is {word} the broker's default `{bound}` ({fix} ms)", session.describe());
+        let message = format!("{} is {word} the broker's {origin} `{bound}` ({fix} ms)", session.describe());
         let help = format!(
             "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside \
-             {BROKER_MIN_SESSION_MS}..={BROKER_MAX_SESSION_MS} ms; use `{}` or a value in between",
+             {min}..={max} ms; use `{}` or a value in between",
             session.assignment(fix)
         );
         out.push(Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help));

@@ -2,11 +2,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::rules::Rule;
 use crate::rules::relation::sites;
-use crate::rules::session_outside_broker_range::BROKER_MAX_SESSION_MS;
 use crate::setting::Setting;
 
-/// Longest request or session timeout a test env file may set.
-pub(crate) const TEARDOWN_BUDGET_MS: u64 = 10_000;
 
 declare_rule! {
     /// ## What it does
@@ -44,24 +41,27 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let session = site.get(Setting::Session).map(|s| s.ms);
         for setting in [Setting::Session, Setting::Request, Setting::Socket] {
             let Some(value) = site.get(setting) else { continue };
-            if !value.is_test || value.ms <= TEARDOWN_BUDGET_MS {
+            let Some(at) = &value.at else { continue };
+            let config = model.config_for(at.file);
+            let budget = config.teardown_budget_ms;
+            if !value.is_test || value.ms <= budget {
                 continue;
             }
             // Stronger findings of the same value: session-outside-broker-range, and
             // request-not-below-session.
-            if setting == Setting::Session && value.ms > BROKER_MAX_SESSION_MS {
+            if setting == Setting::Session && value.ms > config.broker_max_session_ms {
                 continue;
             }
             if setting != Setting::Session && session.is_some_and(|s| value.ms >= s) {
                 continue;
             }
-            let Some(label) = value.label(format!("more than {TEARDOWN_BUDGET_MS} ms")) else { continue };
+            let Some(label) = value.label(format!("more than {budget} ms")) else { continue };
             let message = format!(
                 "`{}` is {} ms in a test env file: stopping each consumer can wait that long",
                 value.key(),
                 value.ms
             );
-            let fix = setting.test_value().unwrap_or(TEARDOWN_BUDGET_MS);
+            let fix = setting.test_value().unwrap_or(budget).min(budget);
             let help = format!(
                 "use `{}={fix}` in test env files (session 6000, heartbeat 2000, request 5000 keep teardown under a second)",
                 value.key()

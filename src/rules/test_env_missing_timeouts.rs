@@ -52,8 +52,10 @@ const REQUIRED: [(Setting, &[Setting]); 3] = [
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for env in model.env_files.iter().filter(|e| e.is_test) {
         for group in &env.groups {
+            let required = &model.config_for(env.file).required;
             let missing: Vec<Setting> = REQUIRED
                 .iter()
+                .filter(|(setting, _)| required.contains(setting))
                 .filter(|(_, any_of)| !any_of.iter().any(|s| group.settings.contains_key(s)))
                 .map(|(setting, _)| *setting)
                 .collect();
