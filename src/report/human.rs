@@ -66,6 +66,9 @@ pub fn render(report: &Report, style: Style) -> String {
     if style.summary {
         out.push_str(&report.summary_line());
         out.push('\n');
+        if !report.diagnostics.is_empty() {
+            out.push_str("`cargo kafka-lint explain <rule>` tells why a rule exists and how to fix its findings\n");
+        }
     }
     out
 }
