@@ -37,8 +37,8 @@ pub(crate) enum Subcommand {
     /// List every rule with its default level and summary
     Rules {
         /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
     },
     /// Print the documentation of a rule
     Explain {
@@ -64,9 +64,18 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) manifest_path: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (also accepted as cargo's `--message-format`)
+    #[arg(long, value_enum, default_value_t = Format::Human, alias = "message-format")]
     pub(crate) format: Format,
+
+    /// Write the report in the chosen format to this file; human reports still go to the
+    /// terminal when the format is a machine format
+    #[arg(long, value_name = "PATH")]
+    pub(crate) output_file: Option<PathBuf>,
+
+    /// Exit with 0 even when errors are reported (for steps that upload the report)
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
 
     /// Coloring of human output [default: CARGO_TERM_COLOR, else auto; NO_COLOR disables auto]
     #[arg(long, value_enum, value_name = "WHEN")]
@@ -98,6 +107,21 @@ pub(crate) enum Format {
     /// Graphical reports on stderr
     Human,
     /// One JSON document on stdout
+    Json,
+    /// `path:line:col: severity[rule]: message` lines on stdout, for editors and reviewdog
+    Short,
+    /// GitHub Actions annotations (workflow commands) on stdout
+    Github,
+    /// SARIF 2.1.0 on stdout, for code scanning
+    Sarif,
+}
+
+/// Formats of the `rules` listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table
+    Human,
+    /// A JSON array
     Json,
 }
 

@@ -6,10 +6,10 @@ mod cli;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use cargo_kafka_lint::report::{human, json};
+use cargo_kafka_lint::report::{github, human, json, sarif, short};
 use cargo_kafka_lint::{Options, Rule, docs, lint};
 
-use cli::{Color, Format, Subcommand};
+use cli::{Color, Format, ListFormat, Subcommand};
 
 fn main() -> ExitCode {
     let (cli, levels) = match cli::parse(cli::normalize_args(std::env::args_os())) {
@@ -39,34 +39,72 @@ fn main() -> ExitCode {
         Ok(report) => report,
         Err(err) => return fail(&err, color),
     };
-    let written = match args.format {
-        Format::Human => {
-            let style = human::Style {
-                color,
-                width: terminal_width(),
-                summary: !args.quiet,
-                notes: args.verbose,
-            };
+    let style = human::Style {
+        color,
+        width: terminal_width(),
+        summary: !args.quiet,
+        notes: args.verbose,
+    };
+    let machine = match args.format {
+        Format::Human => None,
+        Format::Json => Some(json::render(&report)),
+        Format::Short => Some(short::render(&report)),
+        Format::Github => Some(github::render(&report)),
+        Format::Sarif => Some(sarif::render(&report)),
+    };
+    let written = match (&args.output_file, machine) {
+        // The file gets the chosen format; a person at the terminal still gets the report.
+        (Some(path), machine) => {
+            let text = machine.unwrap_or_else(|| {
+                human::render(
+                    &report,
+                    human::Style {
+                        color: false,
+                        ..style
+                    },
+                )
+            });
+            if let Err(err) = std::fs::write(path, text) {
+                return fail(
+                    &OutputFileError {
+                        path: path.clone(),
+                        error: err,
+                    },
+                    color,
+                );
+            }
             write_all(&mut io::stderr().lock(), &human::render(&report, style))
         }
-        Format::Json => write_all(&mut io::stdout().lock(), &json::render(&report)),
+        (None, Some(text)) => write_all(&mut io::stdout().lock(), &text),
+        (None, None) => write_all(&mut io::stderr().lock(), &human::render(&report, style)),
     };
     if let Err(err) = written {
         if err.kind() != io::ErrorKind::BrokenPipe {
             return fail(&IoError(err), color);
         }
     }
-    ExitCode::from(report.exit_code())
+    match report.exit_code() {
+        1 if args.exit_zero => ExitCode::SUCCESS,
+        code => ExitCode::from(code),
+    }
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write `{}`: {error}", path.display())]
+#[diagnostic(code(io))]
+struct OutputFileError {
+    path: std::path::PathBuf,
+    error: io::Error,
 }
 
 /// `rules` and `explain`: documentation from the registry, on stdout.
 fn run_subcommand(command: Subcommand) -> ExitCode {
     let text = match command {
         Subcommand::Rules {
-            format: Format::Human,
+            format: ListFormat::Human,
         } => docs::rules_table(),
         Subcommand::Rules {
-            format: Format::Json,
+            format: ListFormat::Json,
         } => docs::rules_json(),
         Subcommand::Explain { rule } => match Rule::from_id(&rule) {
             Some(rule) => docs::explain(rule),

@@ -2,8 +2,11 @@
 //! nothing about rules beyond a diagnostic's id.
 
 pub mod consumers;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
 
 use std::collections::BTreeSet;
 
