@@ -60,6 +60,14 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
 
+    /// Lint only this workspace member (repeatable)
+    #[arg(short, long = "package", value_name = "SPEC")]
+    pub(crate) package: Vec<String>,
+
+    /// Do not lint this workspace member (repeatable)
+    #[arg(long, value_name = "SPEC")]
+    pub(crate) exclude: Vec<String>,
+
     /// Path to Cargo.toml of the workspace to lint
     #[arg(long, value_name = "PATH")]
     pub(crate) manifest_path: Option<PathBuf>,

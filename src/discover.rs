@@ -32,6 +32,15 @@ pub struct Discovered {
 
 const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
 
+impl Discovered {
+    /// Keeps only the files `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(&Path) -> bool) {
+        self.env_files.retain(|p| keep(p));
+        self.rust_files.retain(|p| keep(p));
+        self.unreadable.retain(|(p, _)| keep(p));
+    }
+}
+
 /// Walks each of `paths` (files or folders; all must exist).
 pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>, matchers: &Matchers) -> Discovered {
     let mut found = Discovered::default();

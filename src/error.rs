@@ -21,6 +21,10 @@ pub enum Error {
     #[diagnostic(code(workspace), help("cargo said:\n{message}"))]
     CargoMetadata { manifest: PathBuf, message: String },
 
+    #[error("package `{spec}` is not a member of the workspace")]
+    #[diagnostic(code(usage), help("{}", hint.as_deref().unwrap_or("`-p` and `--exclude` take the names of workspace members")))]
+    PackageNotFound { spec: String, hint: Option<String> },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(crate::config::ConfigError),

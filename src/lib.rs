@@ -45,6 +45,10 @@ pub struct Options {
     pub levels: RuleLevels,
     /// `--config`: the configuration file to use instead of the manifests' tables.
     pub config: Option<PathBuf>,
+    /// `-p/--package`: lint only these workspace members.
+    pub packages: Vec<String>,
+    /// `--exclude`: do not lint these workspace members.
+    pub exclude_packages: Vec<String>,
 }
 
 /// Lints according to `options`.
@@ -57,11 +61,49 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
     {
         return Err(Error::PathNotFound(missing.1.clone()));
     }
-    let ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
+    let mut ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
+    select_packages(&mut ws, &options.packages, &options.exclude_packages)?;
     lint_workspace(&ws, &paths, &options.levels, options.config.as_deref())
 }
 
-/// Lints `paths` (absolute; empty means the whole root) of a located workspace.
+/// Keeps the selected workspace members (`-p` / `--exclude`), as cargo selects them.
+fn select_packages(
+    ws: &mut Workspace,
+    include: &[String],
+    exclude: &[String],
+) -> Result<(), Error> {
+    if include.is_empty() && exclude.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = ws.members.iter().map(|(n, _)| n.as_str()).collect();
+    for spec in include.iter().chain(exclude) {
+        let name = spec.split('@').next().unwrap_or(spec);
+        if !names.contains(&name) {
+            let hint = suggest::closest(name, names.iter().copied())
+                .map(|c| format!("did you mean `{c}`?"));
+            return Err(Error::PackageNotFound {
+                spec: spec.clone(),
+                hint,
+            });
+        }
+    }
+    let chosen = |name: &str| {
+        let listed = |specs: &[String]| specs.iter().any(|s| s.split('@').next() == Some(name));
+        (include.is_empty() || listed(include)) && !listed(exclude)
+    };
+    ws.selected = Some(
+        ws.members
+            .iter()
+            .filter(|(n, _)| chosen(n))
+            .map(|(_, dir)| dir.clone())
+            .collect(),
+    );
+    Ok(())
+}
+
+/// Lints a located workspace. The whole workspace is analysed (helpers and env files anywhere
+/// count); when `paths` (absolute) are given, only findings in those files or folders are
+/// reported, so that each batch of a pre-commit run is correct on its own.
 pub fn lint_workspace(
     ws: &Workspace,
     paths: &[PathBuf],
@@ -71,15 +113,34 @@ pub fn lint_workspace(
     let configs = config::load(config, &ws.root, ws.manifest.is_some(), &ws.packages)
         .map_err(Error::Config)?;
     let matchers = discover::Matchers::new(&ws.root, &configs);
-    let roots = if paths.is_empty() {
-        std::slice::from_ref(&ws.root)
-    } else {
-        paths
-    };
-    let found = discover::discover(roots, ws.target_dir.as_deref(), &matchers);
+    let mut roots = vec![ws.root.clone()];
+    roots.extend(paths.iter().filter(|p| !p.starts_with(&ws.root)).cloned());
+    let mut found = discover::discover(&roots, ws.target_dir.as_deref(), &matchers);
+    if let Some(selected) = &ws.selected {
+        found.retain(|path| in_selection(ws, selected, path));
+    }
     let model = build_model(ws, found, configs, &matchers);
-    let diagnostics = rules::run(&model, levels);
+    let mut diagnostics = rules::run(&model, levels);
+    if !paths.is_empty() {
+        diagnostics.retain(|d| {
+            let file = &model.files.get(d.primary.file).path;
+            paths.iter().any(|p| file.starts_with(p))
+        });
+    }
     Ok(Report::new(model, diagnostics))
+}
+
+/// Whether a file belongs to a selected package (the innermost package holding it), or is an
+/// env file at the workspace root, which applies to every package.
+fn in_selection(ws: &Workspace, selected: &[PathBuf], path: &Path) -> bool {
+    if path.parent() == Some(ws.root.as_path()) && path.extension().is_none_or(|e| e != "rs") {
+        return true;
+    }
+    ws.packages
+        .iter()
+        .filter(|p| path.starts_with(p))
+        .max_by_key(|p| p.as_os_str().len())
+        .is_some_and(|owner| selected.contains(owner))
 }
 
 /// Reads and parses every discovered file.

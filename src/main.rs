@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         manifest_path: args.manifest_path,
         paths: args.paths,
         config: args.config,
+        packages: args.package,
+        exclude_packages: args.exclude,
         levels,
     };
     let report = match lint(&options) {

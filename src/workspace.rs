@@ -17,6 +17,10 @@ pub struct Workspace {
     /// The folder of each package; Rust files are analysed per package (crate). A plain
     /// folder is one package.
     pub packages: Vec<PathBuf>,
+    /// Workspace members by name, for `-p/--package` and `--exclude`.
+    pub members: Vec<(String, PathBuf)>,
+    /// The folders of the selected members, when `-p` or `--exclude` selected some.
+    pub selected: Option<Vec<PathBuf>>,
 }
 
 impl Workspace {
@@ -27,6 +31,8 @@ impl Workspace {
             root,
             target_dir: None,
             manifest: None,
+            members: Vec::new(),
+            selected: None,
         }
     }
 }
@@ -64,21 +70,25 @@ fn cargo_workspace(manifest: PathBuf) -> Result<Workspace, Error> {
             manifest: manifest.clone(),
             message: cargo_message(e),
         })?;
-    let mut packages: Vec<PathBuf> = metadata
+    let mut members: Vec<(String, PathBuf)> = metadata
         .workspace_packages()
         .iter()
         .filter_map(|p| {
-            p.manifest_path
-                .parent()
-                .map(|d| d.as_std_path().to_path_buf())
+            Some((
+                p.name.to_string(),
+                p.manifest_path.parent()?.as_std_path().to_path_buf(),
+            ))
         })
         .collect();
-    packages.sort();
+    members.sort_by(|a, b| a.1.cmp(&b.1));
+    let packages = members.iter().map(|(_, dir)| dir.clone()).collect();
     Ok(Workspace {
         root: metadata.workspace_root.into_std_path_buf(),
         target_dir: Some(metadata.target_directory.into_std_path_buf()),
         manifest: Some(manifest),
         packages,
+        members,
+        selected: None,
     })
 }
 

@@ -153,7 +153,8 @@ fn paths_restrict_linting_and_stay_relative_to_the_root() {
         "{files:?}"
     );
     assert!(files.contains(&"services/orders/src/kafka.rs"), "{files:?}");
-    assert_eq!(doc["summary"]["files"]["env"], 1);
+    // The whole workspace is still analysed.
+    assert_eq!(doc["summary"]["files"]["env"], 6);
 }
 
 #[test]
@@ -499,7 +500,7 @@ fn a_file_path_is_linted_and_other_files_are_ignored() {
     );
     assert_eq!(code(&out), 1);
     let doc = json(&out);
-    assert_eq!(doc["summary"]["files"]["env"], 1);
+    assert_eq!(rules_of(&doc), ["request-not-below-session"]);
     assert_eq!(doc["diagnostics"][0]["file"], "other/.env.test");
 }
 
@@ -673,4 +674,69 @@ fn configuration_errors_point_into_the_file_and_exit_2() {
     let out = run_in(dir.path(), &["--config", "missing.toml"]);
     assert_eq!(code(&out), 2);
     assert_contains(&stderr(&out), "cannot read the configuration");
+}
+
+#[test]
+fn a_given_file_is_analysed_with_the_rest_of_its_crate() {
+    let helper = b"use rdkafka::ClientConfig;\npub fn timeouts(c: &mut ClientConfig) {\n    c.set(\"session.timeout.ms\", \"6000\").set(\"heartbeat.interval.ms\", \"2000\").set(\"socket.timeout.ms\", \"5000\");\n}\n";
+    let main = b"use rdkafka::ClientConfig;\nuse rdkafka::consumer::StreamConsumer;\nfn c() -> StreamConsumer {\n    let mut cfg = ClientConfig::new();\n    cfg.set(\"group.id\", \"g\");\n    helpers::timeouts(&mut cfg);\n    cfg.create().unwrap()\n}\n";
+    let dir = folder(&[("src/main.rs", main), ("src/helpers.rs", helper)]);
+    let out = run_in(dir.path(), &["--format", "json", "src/main.rs"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&out)["summary"]["consumers"]["known"], 1);
+    // Two batches of one file each report what one run over both files reports.
+    let dir = folder(&[("a/.env.test", ERROR), ("b/.env.test", ERROR)]);
+    let both = rules_of(&json(&run_in(
+        dir.path(),
+        &["--format", "json", "a/.env.test", "b/.env.test"],
+    )));
+    let a = rules_of(&json(&run_in(
+        dir.path(),
+        &["--format", "json", "a/.env.test"],
+    )));
+    let b = rules_of(&json(&run_in(
+        dir.path(),
+        &["--format", "json", "b/.env.test"],
+    )));
+    assert_eq!(both, [a, b].concat());
+}
+
+#[test]
+fn packages_are_selected_the_way_cargo_does() {
+    let member = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    let (a, b) = (member("alpha"), member("beta"));
+    let dir = folder(&[
+        (
+            "Cargo.toml",
+            b"[workspace]\nmembers = [\"alpha\", \"beta\"]\n",
+        ),
+        ("alpha/Cargo.toml", a.as_bytes()),
+        ("alpha/src/lib.rs", b""),
+        ("alpha/.env.test", ERROR),
+        ("beta/Cargo.toml", b.as_bytes()),
+        ("beta/src/lib.rs", b""),
+        ("beta/.env.test", ERROR),
+        (".env", b"KAFKA_SESSION_TIMEOUT_MS=06000\n"),
+    ]);
+    let files = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        json(&run_in(dir.path(), &all))["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["file"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(files(&["-p", "alpha"]), [".env", "alpha/.env.test"]);
+    assert_eq!(files(&["--exclude", "alpha"]), [".env", "beta/.env.test"]);
+    assert_eq!(
+        files(&["--package", "alpha@0.1.0", "-p", "beta"]),
+        [".env", "alpha/.env.test", "beta/.env.test"]
+    );
+    let out = run_in(dir.path(), &["-p", "alpah", "--color", "never"]);
+    assert_eq!(code(&out), 2);
+    assert_contains(&stderr(&out), "did you mean `alpha`?");
 }
