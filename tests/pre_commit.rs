@@ -9,20 +9,36 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn pre_commit() -> Option<PathBuf> {
-    let candidate = std::env::var_os("PRE_COMMIT").map_or_else(|| PathBuf::from("pre-commit"), PathBuf::from);
-    Command::new(&candidate).arg("--version").output().ok().filter(|o| o.status.success()).map(|_| candidate)
+    let candidate =
+        std::env::var_os("PRE_COMMIT").map_or_else(|| PathBuf::from("pre-commit"), PathBuf::from);
+    Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| candidate)
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git").args(args).current_dir(dir).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
 #[test]
 fn hook_fails_on_a_bad_env_file_and_passes_once_fixed() {
     let Some(pre_commit) = pre_commit() else {
-        eprintln!("skipped: pre-commit is not installed (`pip install pre-commit`, or set PRE_COMMIT)");
+        eprintln!(
+            "skipped: pre-commit is not installed (`pip install pre-commit`, or set PRE_COMMIT)"
+        );
         return;
     };
     let this_repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -58,7 +74,12 @@ fn hook_fails_on_a_bad_env_file_and_passes_once_fixed() {
     };
     let failing = run();
     let text = String::from_utf8_lossy(&failing.stdout);
-    assert_eq!(failing.status.code(), Some(1), "{text}\n{}", String::from_utf8_lossy(&failing.stderr));
+    assert_eq!(
+        failing.status.code(),
+        Some(1),
+        "{text}\n{}",
+        String::from_utf8_lossy(&failing.stderr)
+    );
     assert!(text.contains("request-not-below-session"), "{text}");
     std::fs::write(
         repo.join(".env.test"),
@@ -68,5 +89,10 @@ fn hook_fails_on_a_bad_env_file_and_passes_once_fixed() {
     git(&repo, &["add", "."]);
     let passing = run();
     let text = String::from_utf8_lossy(&passing.stdout);
-    assert_eq!(passing.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&passing.stderr));
+    assert_eq!(
+        passing.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&passing.stderr)
+    );
 }
