@@ -49,6 +49,7 @@ pub(crate) enum Subcommand {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // Command-line switches are booleans.
 pub(crate) struct LintArgs {
     /// Files or folders to lint (default: the whole workspace, or the current folder outside
     /// a Cargo project)
@@ -59,6 +60,15 @@ pub(crate) struct LintArgs {
     /// `[package.metadata.kafka-lint]` or `kafka-lint.toml`
     #[arg(long, value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
+
+    /// Threads to use (default: all cores); the output does not depend on it
+    #[arg(short, long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+
+    /// Parse every Rust file, not only crates that mention the rdkafka API (for checking
+    /// that the prefilter changes nothing)
+    #[arg(long, hide = true)]
+    pub(crate) no_prefilter: bool,
 
     /// Lint only this workspace member (repeatable)
     #[arg(short, long = "package", value_name = "SPEC")]

@@ -29,6 +29,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Config(crate::config::ConfigError),
 
+    #[error("cannot start the worker threads: {0}")]
+    #[diagnostic(code(io))]
+    Threads(String),
+
     #[error("cannot read the current folder: {0}")]
     #[diagnostic(code(io))]
     CurrentDir(#[source] std::io::Error),

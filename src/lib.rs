@@ -43,8 +43,7 @@ pub struct Options {
     /// Files or folders to restrict linting to; empty means the whole root.
     pub paths: Vec<PathBuf>,
     pub levels: RuleLevels,
-    /// `--config`: the configuration file to use instead of the manifests' tables.
-    pub config: Option<PathBuf>,
+    pub run: RunSettings,
     /// `-p/--package`: lint only these workspace members.
     pub packages: Vec<String>,
     /// `--exclude`: do not lint these workspace members.
@@ -63,7 +62,7 @@ pub fn lint(options: &Options) -> Result<Report, Error> {
     }
     let mut ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
     select_packages(&mut ws, &options.packages, &options.exclude_packages)?;
-    lint_workspace(&ws, &paths, &options.levels, options.config.as_deref())
+    lint_workspace(&ws, &paths, &options.levels, &options.run)
 }
 
 /// Keeps the selected workspace members (`-p` / `--exclude`), as cargo selects them.
@@ -108,8 +107,36 @@ pub fn lint_workspace(
     ws: &Workspace,
     paths: &[PathBuf],
     levels: &RuleLevels,
-    config: Option<&Path>,
+    run: &RunSettings,
 ) -> Result<Report, Error> {
+    match run.jobs {
+        Some(jobs) => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build()
+            .map_err(|e| Error::Threads(e.to_string()))?
+            .install(|| lint_in_pool(ws, paths, levels, run)),
+        None => lint_in_pool(ws, paths, levels, run),
+    }
+}
+
+/// How a run works, beyond what it checks.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    /// `--config`: the configuration file to use instead of the manifests' tables.
+    pub config: Option<PathBuf>,
+    /// `-j/--jobs`: threads to use (default: all cores). Output does not depend on it.
+    pub jobs: Option<usize>,
+    /// Parse every Rust file, not only the crates that mention the rdkafka API.
+    pub no_prefilter: bool,
+}
+
+fn lint_in_pool(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    levels: &RuleLevels,
+    run: &RunSettings,
+) -> Result<Report, Error> {
+    let config = run.config.as_deref();
     let configs = config::load(config, &ws.root, ws.manifest.is_some(), &ws.packages)
         .map_err(Error::Config)?;
     let matchers = discover::Matchers::new(&ws.root, &configs);
@@ -119,7 +146,7 @@ pub fn lint_workspace(
     if let Some(selected) = &ws.selected {
         found.retain(|path| in_selection(ws, selected, path));
     }
-    let model = build_model(ws, found, configs, &matchers);
+    let model = build_model(ws, found, configs, &matchers, !run.no_prefilter);
     let mut diagnostics = rules::run(&model, levels);
     if !paths.is_empty() {
         diagnostics.retain(|d| {
@@ -149,6 +176,7 @@ fn build_model(
     found: discover::Discovered,
     configs: config::Configs,
     matchers: &discover::Matchers,
+    prefilter: bool,
 ) -> Model {
     let root = ws.root.as_path();
     let mut model = Model {
@@ -196,9 +224,12 @@ fn build_model(
         packages.extend(found.manifest_dirs);
     }
     model.packages.clone_from(&packages);
-    for (package, files) in by_package(&packages, root, found.rust_files) {
-        analyze_rust(&mut model, root, &package, files);
-    }
+    analyze_rust(
+        &mut model,
+        root,
+        by_package(&packages, root, found.rust_files),
+        prefilter,
+    );
     model
 }
 
@@ -224,33 +255,102 @@ fn by_package(
 }
 
 /// Reads, parses and analyses the Rust files of one crate.
-fn analyze_rust(model: &mut Model, root: &Path, package: &Path, paths: Vec<PathBuf>) {
-    let ids: Vec<source::FileId> = paths
-        .into_iter()
-        .filter_map(|path| read_source(model, root, path))
+/// A file and its text, or why it could not be read.
+type ReadFile = (PathBuf, Result<String, String>);
+
+/// The Rust side, crate by crate: read each crate's files and scan their bytes for the rdkafka
+/// API (in parallel; texts of crates that never mention it are dropped at once), add the
+/// others' files to the model, then parse and analyse those crates in parallel. Each crate is
+/// parsed and analysed on one thread, since proc-macro2 keeps span information per thread.
+/// With `prefilter` off, every crate is parsed (to prove the prefilter changes nothing).
+fn analyze_rust(
+    model: &mut Model,
+    root: &Path,
+    crates: Vec<(PathBuf, Vec<PathBuf>)>,
+    prefilter: bool,
+) {
+    use rayon::prelude::*;
+    let scanned: Vec<(PathBuf, bool, Vec<ReadFile>)> = crates
+        .into_par_iter()
+        .map(|(package, paths)| {
+            let files: Vec<ReadFile> = paths
+                .into_iter()
+                .map(|p| {
+                    let text = read_text(&p);
+                    (p, text)
+                })
+                .collect();
+            let relevant = files
+                .iter()
+                .any(|(_, text)| text.as_deref().is_ok_and(rust::mentions_rdkafka));
+            let files = if relevant || !prefilter {
+                files
+            } else {
+                files
+                    .into_iter()
+                    .map(|(p, _)| (p, Ok(String::new())))
+                    .collect()
+            };
+            (package, relevant, files)
+        })
         .collect();
-    model.rust_files += ids.len();
-    let sources: Vec<(source::FileId, &str)> = ids
-        .iter()
-        .map(|id| (*id, model.files.get(*id).text.as_str()))
+    let mut crates = Vec::new();
+    for (package, relevant, files) in scanned {
+        model.rust_files += files.len();
+        if !relevant && prefilter {
+            continue;
+        }
+        let mut ids = Vec::new();
+        for (path, text) in files {
+            let name = display_name(root, &path);
+            match text {
+                Ok(text) => ids.push(model.files.add(SourceFile::new(name, path, text))),
+                Err(reason) => {
+                    let file = model.files.add(SourceFile::new(name, path, String::new()));
+                    model.unreadable.push(Unreadable {
+                        file,
+                        reason,
+                        folder: false,
+                    });
+                }
+            }
+        }
+        crates.push((package, relevant, ids));
+    }
+    let files = &model.files;
+    let analysed: Vec<rust::CrateFacts> = crates
+        .par_iter()
+        .map(|(_, _, ids)| {
+            let sources: Vec<(source::FileId, &str)> = ids
+                .iter()
+                .map(|id| (*id, files.get(*id).text.as_str()))
+                .collect();
+            rust::analyze_sources(&sources)
+        })
         .collect();
-    let facts = rust::analyze_sources(&sources);
-    model
-        .clients
-        .extend(facts.constructions.into_iter().map(|mut c| {
-            package.clone_into(&mut c.package);
-            c
-        }));
-    model.rust_failures.extend(
-        facts
-            .failures
-            .into_iter()
-            .map(|(file, failure)| model::RustFailure { file, failure }),
-    );
-    model.statements.extend(facts.statements);
-    for id in ids {
-        let found = suppress::find(id, model.files.get(id), "//");
-        model.suppressions.extend(found);
+    for ((package, relevant, ids), facts) in crates.into_iter().zip(analysed) {
+        model
+            .clients
+            .extend(facts.constructions.into_iter().map(|mut c| {
+                package.clone_into(&mut c.package);
+                c
+            }));
+        // A crate that never mentions rdkafka has nothing to check: what its files say about
+        // parsing and suppressions is not reported, with or without the prefilter.
+        if !relevant {
+            continue;
+        }
+        model.rust_failures.extend(
+            facts
+                .failures
+                .into_iter()
+                .map(|(file, failure)| model::RustFailure { file, failure }),
+        );
+        model.statements.extend(facts.statements);
+        for id in ids {
+            let found = suppress::find(id, model.files.get(id), "//");
+            model.suppressions.extend(found);
+        }
     }
 }
 

@@ -32,7 +32,11 @@ fn main() -> ExitCode {
         cwd,
         manifest_path: args.manifest_path,
         paths: args.paths,
-        config: args.config,
+        run: cargo_kafka_lint::RunSettings {
+            config: args.config,
+            jobs: args.jobs,
+            no_prefilter: args.no_prefilter,
+        },
         packages: args.package,
         exclude_packages: args.exclude,
         levels,

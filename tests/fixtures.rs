@@ -20,7 +20,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use cargo_kafka_lint::{Level, Rule, RuleLevels, Workspace, lint_workspace};
+use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings, Workspace, lint_workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Finding {
@@ -125,7 +125,7 @@ fn actual(root: &Path, enable: Option<Rule>) -> Vec<(Finding, usize)> {
     if let Some(rule) = enable.filter(|r| r.default_level() == Level::Allow) {
         levels.set(rule, Level::Warn);
     }
-    let report = lint_workspace(&ws, &[], &levels, None).unwrap();
+    let report = lint_workspace(&ws, &[], &levels, &RunSettings::default()).unwrap();
     report
         .diagnostics
         .iter()

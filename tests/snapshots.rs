@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use cargo_kafka_lint::report::human::{self, Style};
-use cargo_kafka_lint::{Rule, RuleLevels, Workspace, lint_workspace};
+use cargo_kafka_lint::{Rule, RuleLevels, RunSettings, Workspace, lint_workspace};
 
 #[test]
 fn human_output_of_every_rule() {
@@ -23,7 +23,7 @@ fn human_output_of_every_rule() {
         if rule.default_level() == cargo_kafka_lint::Level::Allow {
             levels.set(*rule, cargo_kafka_lint::Level::Warn);
         }
-        let report = lint_workspace(&ws, &[], &levels, None).unwrap();
+        let report = lint_workspace(&ws, &[], &levels, &RunSettings::default()).unwrap();
         let style = Style {
             color: false,
             width: 100,

@@ -4,8 +4,10 @@ use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Rust file that syn cannot parse, at the place it stopped. Everything else is
-    /// still linted; consumers in this file are not checked.
+    /// Reports a Rust file that syn cannot parse, at the place it stopped, in a crate that uses
+    /// the rdkafka API (or speaks to this tool in a `kafka-lint:` comment). Everything else is
+    /// still linted; consumers in this file are not checked. Crates that never mention rdkafka
+    /// are not parsed at all, so their syntax errors are not this tool's business.
     ///
     /// ## Why is this bad?
     /// A file the tool cannot parse is a file whose consumers it did not check. Usually the

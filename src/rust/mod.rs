@@ -25,6 +25,29 @@ pub fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
     flow.constructions
 }
 
+/// Words without which a file cannot create or configure an rdkafka client, or speak to this
+/// tool (a suppression comment): a crate none of whose files contains one is not parsed (the
+/// prefilter).
+const API_WORDS: [&str; 7] = [
+    "ClientConfig",
+    "rdkafka",
+    "StreamConsumer",
+    "BaseConsumer",
+    "from_config",
+    "create_with_context",
+    "kafka-lint:",
+];
+
+/// Whether a file's text mentions the rdkafka API (one pass over the bytes).
+pub fn mentions_rdkafka(text: &str) -> bool {
+    static MATCHER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    MATCHER
+        .get_or_init(|| aho_corasick::AhoCorasick::new(API_WORDS).ok())
+        .as_ref()
+        .is_none_or(|m| m.is_match(text))
+}
+
 /// What the analysis of one crate found.
 #[derive(Debug, Default)]
 pub struct CrateFacts {

@@ -1,0 +1,95 @@
+//! The prefilter and the thread count change nothing: every fixture folder and the demo give
+//! byte-identical JSON with the prefilter on and off, and on 1 and 4 threads.
+
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
+use std::path::{Path, PathBuf};
+
+use cargo_kafka_lint::report::json;
+use cargo_kafka_lint::{RuleLevels, RunSettings, Workspace, lint_workspace};
+
+fn folders() -> Vec<PathBuf> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for group in ["rules", "cases"] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures.join(group))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        out.extend(entries);
+    }
+    out.push(fixtures.join("demo"));
+    out
+}
+
+fn lint(root: &Path, run: &RunSettings) -> String {
+    let mut ws = Workspace::folder(root.to_path_buf());
+    for entry in std::fs::read_dir(root).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            ws.packages.push(entry.path());
+        }
+    }
+    json::render(&lint_workspace(&ws, &[], &RuleLevels::default(), run).unwrap())
+}
+
+#[test]
+fn output_is_the_same_with_and_without_the_prefilter() {
+    for folder in folders() {
+        let with = lint(&folder, &RunSettings::default());
+        let without = lint(
+            &folder,
+            &RunSettings {
+                no_prefilter: true,
+                ..RunSettings::default()
+            },
+        );
+        assert_eq!(with, without, "{}", folder.display());
+    }
+}
+
+#[test]
+fn output_is_the_same_on_any_number_of_threads() {
+    for folder in folders() {
+        let one = lint(
+            &folder,
+            &RunSettings {
+                jobs: Some(1),
+                ..RunSettings::default()
+            },
+        );
+        let four = lint(
+            &folder,
+            &RunSettings {
+                jobs: Some(4),
+                ..RunSettings::default()
+            },
+        );
+        assert_eq!(one, four, "{}", folder.display());
+    }
+}
+
+#[test]
+fn crates_without_the_rdkafka_api_are_not_parsed() {
+    // A syntax error in a crate that never mentions rdkafka is not read at all.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("other/src")).unwrap();
+    std::fs::write(dir.path().join("other/src/lib.rs"), "fn broken( {").unwrap();
+    std::fs::create_dir_all(dir.path().join("kafka/src")).unwrap();
+    std::fs::write(
+        dir.path().join("kafka/src/lib.rs"),
+        "use rdkafka::ClientConfig;\nfn broken( {",
+    )
+    .unwrap();
+    let report = lint(dir.path(), &RunSettings::default());
+    let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let files: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["kafka/src/lib.rs"]);
+    assert_eq!(doc["summary"]["files"]["rust"], 2);
+}
