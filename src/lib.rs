@@ -227,7 +227,7 @@ fn build_model(
     analyze_rust(
         &mut model,
         root,
-        by_package(&packages, root, found.rust_files),
+        &by_package(&packages, root, found.rust_files),
         prefilter,
     );
     model
@@ -240,87 +240,116 @@ fn by_package(
     root: &Path,
     files: BTreeSet<PathBuf>,
 ) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    // Walking up a file's folders finds its innermost package in O(depth).
+    let dirs: std::collections::HashSet<&Path> = packages.iter().map(PathBuf::as_path).collect();
     let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for file in files {
-        let owner = packages
-            .iter()
-            .filter(|p| file.starts_with(p))
-            .max_by_key(|p| p.as_os_str().len());
-        groups
-            .entry(owner.map_or_else(|| root.to_path_buf(), Clone::clone))
-            .or_default()
-            .push(file);
+        let owner = file
+            .ancestors()
+            .skip(1)
+            .find(|dir| dirs.contains(dir))
+            .unwrap_or(root)
+            .to_path_buf();
+        groups.entry(owner).or_default().push(file);
     }
     groups.into_iter().collect()
 }
 
 /// Reads, parses and analyses the Rust files of one crate.
-/// A file and its text, or why it could not be read.
-type ReadFile = (PathBuf, Result<String, String>);
+/// What the scan of one crate found.
+struct Scanned {
+    package: PathBuf,
+    /// Some file of the crate mentions rdkafka (or speaks to this tool).
+    in_scope: bool,
+    paths: Vec<PathBuf>,
+    /// Files that could not be read, with the reason.
+    unreadable: Vec<(PathBuf, String)>,
+}
 
-/// The Rust side, crate by crate: read each crate's files and scan their bytes for the rdkafka
-/// API (in parallel; texts of crates that never mention it are dropped at once), add the
-/// others' files to the model, then parse and analyse those crates in parallel. Each crate is
-/// parsed and analysed on one thread, since proc-macro2 keeps span information per thread.
-/// With `prefilter` off, every crate is parsed (to prove the prefilter changes nothing).
+/// The Rust side, crate by crate. First the bytes of every file are scanned for `rdkafka` (in
+/// parallel, each file dropped at once, so memory does not grow with the tree): the analysis
+/// covers the crates that use rdkafka. Their files are then read as text and added to the
+/// model, and the crates are parsed and analysed in parallel, each on one thread (proc-macro2
+/// keeps span information per thread). With `prefilter` off, the files of the other crates
+/// are parsed too (and dropped), to prove the prefilter only saves time.
 fn analyze_rust(
     model: &mut Model,
     root: &Path,
-    crates: Vec<(PathBuf, Vec<PathBuf>)>,
+    groups: &[(PathBuf, Vec<PathBuf>)],
     prefilter: bool,
 ) {
     use rayon::prelude::*;
-    let scanned: Vec<(PathBuf, bool, Vec<ReadFile>)> = crates
-        .into_par_iter()
-        .map(|(package, paths)| {
-            let files: Vec<ReadFile> = paths
-                .into_iter()
-                .map(|p| {
-                    let text = read_text(&p);
-                    (p, text)
-                })
-                .collect();
-            let relevant = files
-                .iter()
-                .any(|(_, text)| text.as_deref().is_ok_and(rust::mentions_rdkafka));
-            let files = if relevant || !prefilter {
-                files
-            } else {
-                files
-                    .into_iter()
-                    .map(|(p, _)| (p, Ok(String::new())))
-                    .collect()
-            };
-            (package, relevant, files)
+    // Files are scanned in parallel one by one (a few huge crates would pin one thread each).
+    let files: Vec<(usize, &PathBuf)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (_, paths))| paths.iter().map(move |p| (n, p)))
+        .collect();
+    let results: Vec<std::io::Result<bool>> = files
+        .par_iter()
+        .map(|(_, path)| std::fs::read(path).map(|bytes| rust::in_scope(&bytes)))
+        .collect();
+    let mut scanned: Vec<Scanned> = groups
+        .iter()
+        .map(|(package, _)| Scanned {
+            package: package.clone(),
+            in_scope: false,
+            paths: Vec::new(),
+            unreadable: Vec::new(),
         })
         .collect();
+    for ((n, path), result) in files.into_iter().zip(results) {
+        let group = &mut scanned[n];
+        match result {
+            Ok(found) => {
+                group.in_scope |= found;
+                group.paths.push(path.clone());
+            }
+            Err(e) => group.unreadable.push((path.clone(), e.to_string())),
+        }
+    }
+    if !prefilter {
+        let out_of_scope: Vec<&PathBuf> = scanned
+            .iter()
+            .filter(|c| !c.in_scope)
+            .flat_map(|c| &c.paths)
+            .collect();
+        out_of_scope.par_iter().for_each(|path| {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                let _ = rust::parse::parse(&text);
+                proc_macro2::extra::invalidate_current_thread_spans();
+            }
+        });
+    }
     let mut crates = Vec::new();
-    for (package, relevant, files) in scanned {
-        model.rust_files += files.len();
-        if !relevant && prefilter {
+    for crate_ in scanned {
+        model.rust_files += crate_.paths.len() + crate_.unreadable.len();
+        for (path, reason) in crate_.unreadable {
+            let file = model.files.add(SourceFile::new(
+                display_name(root, &path),
+                path,
+                String::new(),
+            ));
+            model.unreadable.push(Unreadable {
+                file,
+                reason,
+                folder: false,
+            });
+        }
+        if !crate_.in_scope {
             continue;
         }
-        let mut ids = Vec::new();
-        for (path, text) in files {
-            let name = display_name(root, &path);
-            match text {
-                Ok(text) => ids.push(model.files.add(SourceFile::new(name, path, text))),
-                Err(reason) => {
-                    let file = model.files.add(SourceFile::new(name, path, String::new()));
-                    model.unreadable.push(Unreadable {
-                        file,
-                        reason,
-                        folder: false,
-                    });
-                }
-            }
-        }
-        crates.push((package, relevant, ids));
+        let ids: Vec<source::FileId> = crate_
+            .paths
+            .into_iter()
+            .filter_map(|path| read_source(model, root, path))
+            .collect();
+        crates.push((crate_.package, ids));
     }
     let files = &model.files;
     let analysed: Vec<rust::CrateFacts> = crates
         .par_iter()
-        .map(|(_, _, ids)| {
+        .map(|(_, ids)| {
             let sources: Vec<(source::FileId, &str)> = ids
                 .iter()
                 .map(|id| (*id, files.get(*id).text.as_str()))
@@ -328,18 +357,13 @@ fn analyze_rust(
             rust::analyze_sources(&sources)
         })
         .collect();
-    for ((package, relevant, ids), facts) in crates.into_iter().zip(analysed) {
+    for ((package, ids), facts) in crates.into_iter().zip(analysed) {
         model
             .clients
             .extend(facts.constructions.into_iter().map(|mut c| {
                 package.clone_into(&mut c.package);
                 c
             }));
-        // A crate that never mentions rdkafka has nothing to check: what its files say about
-        // parsing and suppressions is not reported, with or without the prefilter.
-        if !relevant {
-            continue;
-        }
         model.rust_failures.extend(
             facts
                 .failures

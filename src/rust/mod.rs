@@ -25,27 +25,19 @@ pub fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
     flow.constructions
 }
 
-/// Words without which a file cannot create or configure an rdkafka client, or speak to this
-/// tool (a suppression comment): a crate none of whose files contains one is not parsed (the
-/// prefilter).
-const API_WORDS: [&str; 7] = [
-    "ClientConfig",
-    "rdkafka",
-    "StreamConsumer",
-    "BaseConsumer",
-    "from_config",
-    "create_with_context",
-    "kafka-lint:",
-];
+/// What puts a crate in the scope of the analysis: a file that names `rdkafka` (every path
+/// to rdkafka's `ClientConfig` and client types does, and type resolution requires it), or a
+/// `kafka-lint:` comment. Other crates cannot create an rdkafka client and are not parsed.
+const SCOPE_WORDS: [&str; 2] = ["rdkafka", "kafka-lint:"];
 
-/// Whether a file's text mentions the rdkafka API (one pass over the bytes).
-pub fn mentions_rdkafka(text: &str) -> bool {
+/// Whether a file's bytes put its crate in scope (one pass, SIMD-accelerated).
+pub fn in_scope(bytes: &[u8]) -> bool {
     static MATCHER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::OnceLock::new();
     MATCHER
-        .get_or_init(|| aho_corasick::AhoCorasick::new(API_WORDS).ok())
+        .get_or_init(|| aho_corasick::AhoCorasick::new(SCOPE_WORDS).ok())
         .as_ref()
-        .is_none_or(|m| m.is_match(text))
+        .is_none_or(|m| m.is_match(bytes))
 }
 
 /// What the analysis of one crate found.
