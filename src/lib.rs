@@ -10,6 +10,7 @@ pub mod discover;
 pub mod docs;
 pub mod env;
 pub mod error;
+pub mod guard;
 pub mod librdkafka;
 pub mod model;
 pub mod report;
@@ -109,15 +110,20 @@ pub fn lint_workspace(
     levels: &RuleLevels,
     run: &RunSettings,
 ) -> Result<Report, Error> {
-    match run.jobs {
-        Some(jobs) => rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build()
-            .map_err(|e| Error::Threads(e.to_string()))?
-            .install(|| lint_in_pool(ws, paths, levels, run)),
-        None => lint_in_pool(ws, paths, levels, run),
+    // syn, its syntax trees' destructors and the analysis recurse once per level of nesting;
+    // parse.rs bounds the depth, and these threads have the stack that depth needs.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
+    if let Some(jobs) = run.jobs {
+        pool = pool.num_threads(jobs.max(1));
     }
+    pool.build()
+        .map_err(|e| Error::Threads(e.to_string()))?
+        .install(|| lint_in_pool(ws, paths, levels, run))
 }
+
+/// Stack of each analysis thread: enough for [`rust::parse::MAX_EXPRESSION_DEPTH`] levels of
+/// syn's recursion in a debug build, with room to spare. Only the pages used are ever mapped.
+pub const STACK_SIZE: usize = 512 << 20;
 
 /// How a run works, beyond what it checks.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +134,10 @@ pub struct RunSettings {
     pub jobs: Option<usize>,
     /// Parse every Rust file, not only the crates that mention the rdkafka API.
     pub no_prefilter: bool,
+    /// Panic in the analysis of the Rust file whose path ends with this (tests the
+    /// `internal-error` path; hidden `--debug-panic-on`).
+    #[doc(hidden)]
+    pub debug_panic_on: Option<String>,
 }
 
 fn lint_in_pool(
@@ -146,7 +156,7 @@ fn lint_in_pool(
     if let Some(selected) = &ws.selected {
         found.retain(|path| in_selection(ws, selected, path));
     }
-    let model = build_model(ws, found, configs, &matchers, !run.no_prefilter);
+    let model = build_model(ws, found, configs, &matchers, run);
     let mut diagnostics = rules::run(&model, levels);
     if !paths.is_empty() {
         diagnostics.retain(|d| {
@@ -176,7 +186,7 @@ fn build_model(
     found: discover::Discovered,
     configs: config::Configs,
     matchers: &discover::Matchers,
-    prefilter: bool,
+    run: &RunSettings,
 ) -> Model {
     let root = ws.root.as_path();
     let mut model = Model {
@@ -228,7 +238,7 @@ fn build_model(
         &mut model,
         root,
         &by_package(&packages, root, found.rust_files),
-        prefilter,
+        run,
     );
     model
 }
@@ -276,7 +286,7 @@ fn analyze_rust(
     model: &mut Model,
     root: &Path,
     groups: &[(PathBuf, Vec<PathBuf>)],
-    prefilter: bool,
+    run: &RunSettings,
 ) {
     use rayon::prelude::*;
     // Files are scanned in parallel one by one (a few huge crates would pin one thread each).
@@ -308,18 +318,8 @@ fn analyze_rust(
             Err(e) => group.unreadable.push((path.clone(), e.to_string())),
         }
     }
-    if !prefilter {
-        let out_of_scope: Vec<&PathBuf> = scanned
-            .iter()
-            .filter(|c| !c.in_scope)
-            .flat_map(|c| &c.paths)
-            .collect();
-        out_of_scope.par_iter().for_each(|path| {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                let _ = rust::parse::parse(&text);
-                proc_macro2::extra::invalidate_current_thread_spans();
-            }
-        });
+    if run.no_prefilter {
+        parse_out_of_scope(&scanned);
     }
     let mut crates = Vec::new();
     for crate_ in scanned {
@@ -347,17 +347,23 @@ fn analyze_rust(
         crates.push((crate_.package, ids));
     }
     let files = &model.files;
-    let analysed: Vec<rust::CrateFacts> = crates
+    let panics_on = |id: source::FileId| {
+        run.debug_panic_on
+            .as_deref()
+            .is_some_and(|suffix| files.get(id).path.to_string_lossy().ends_with(suffix))
+    };
+    let analysed: Vec<(rust::CrateFacts, Vec<model::InternalError>)> = crates
         .par_iter()
         .map(|(_, ids)| {
             let sources: Vec<(source::FileId, &str)> = ids
                 .iter()
                 .map(|id| (*id, files.get(*id).text.as_str()))
                 .collect();
-            rust::analyze_sources(&sources)
+            analyze_guarded(&sources, &panics_on)
         })
         .collect();
-    for ((package, ids), facts) in crates.into_iter().zip(analysed) {
+    for ((package, ids), (facts, internal)) in crates.into_iter().zip(analysed) {
+        model.internal_errors.extend(internal);
         model
             .clients
             .extend(facts.constructions.into_iter().map(|mut c| {
@@ -376,6 +382,72 @@ fn analyze_rust(
             model.suppressions.extend(found);
         }
     }
+}
+
+/// Parses (and drops) the files of crates out of scope, for `--no-prefilter`.
+fn parse_out_of_scope(scanned: &[Scanned]) {
+    use rayon::prelude::*;
+    let out_of_scope: Vec<&PathBuf> = scanned
+        .iter()
+        .filter(|c| !c.in_scope)
+        .flat_map(|c| &c.paths)
+        .collect();
+    out_of_scope.par_iter().for_each(|path| {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let _ = rust::parse::parse(&text);
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    });
+}
+
+/// Analyses a crate; should the analysis panic, finds the files whose analysis panics on its
+/// own, reports each as an internal error, and analyses the crate again without them (when
+/// no single file panics, the whole crate is reported).
+fn analyze_guarded(
+    sources: &[(source::FileId, &str)],
+    panics_on: &(dyn Fn(source::FileId) -> bool + Sync),
+) -> (rust::CrateFacts, Vec<model::InternalError>) {
+    let attempt = |sources: &[(source::FileId, &str)]| {
+        let result = guard::catch(|| {
+            assert!(
+                !sources.iter().any(|(id, _)| panics_on(*id)),
+                "--debug-panic-on matched this file"
+            );
+            rust::analyze_sources(sources)
+        });
+        // Spans of the abandoned syntax trees are gone; free their source maps too.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        result
+    };
+    let message = match attempt(sources) {
+        Ok(facts) => return (facts, Vec::new()),
+        Err(message) => message,
+    };
+    let mut culprits: Vec<(source::FileId, String)> = sources
+        .iter()
+        .filter_map(|s| attempt(std::slice::from_ref(s)).err().map(|m| (s.0, m)))
+        .collect();
+    if culprits.is_empty() {
+        culprits = sources
+            .iter()
+            .map(|(id, _)| (*id, message.clone()))
+            .collect();
+    }
+    let rest: Vec<(source::FileId, &str)> = sources
+        .iter()
+        .filter(|(id, _)| !culprits.iter().any(|(c, _)| c == id))
+        .copied()
+        .collect();
+    let facts = if rest.is_empty() {
+        rust::CrateFacts::default()
+    } else {
+        attempt(&rest).unwrap_or_default()
+    };
+    let errors = culprits
+        .into_iter()
+        .map(|(file, message)| model::InternalError { file, message })
+        .collect();
+    (facts, errors)
 }
 
 /// Adds a file to the model: its text, or an `Unreadable` entry saying why there is none.
@@ -408,7 +480,9 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 /// The path relative to the root with `/` separators; paths outside the root stay as they are.
 pub fn display_name(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
+    let Ok(relative) = path.strip_prefix(root) else {
+        return path.to_string_lossy().into_owned();
+    };
     let parts: Vec<_> = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -12,6 +12,7 @@ use cargo_kafka_lint::{Options, Rule, docs, lint};
 use cli::{Color, Format, ListFormat, Subcommand};
 
 fn main() -> ExitCode {
+    cargo_kafka_lint::guard::install_panic_hook();
     let (cli, levels) = match cli::parse(cli::normalize_args(std::env::args_os())) {
         Ok(parsed) => parsed,
         Err(err) => {
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
             config: args.config,
             jobs: args.jobs,
             no_prefilter: args.no_prefilter,
+            debug_panic_on: args.debug_panic_on,
         },
         packages: args.package,
         exclude_packages: args.exclude,

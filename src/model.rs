@@ -25,6 +25,8 @@ pub struct Model {
     pub rust_files: usize,
     /// Rust files syn could not parse.
     pub rust_failures: Vec<RustFailure>,
+    /// Files whose analysis panicked, with the panic message.
+    pub internal_errors: Vec<InternalError>,
     /// Every rdkafka client creation found in Rust sources, in file order.
     pub clients: Vec<Construction>,
     /// The folder of every package (crate) of the run.
@@ -35,6 +37,13 @@ pub struct Model {
     pub statements: std::collections::HashMap<FileId, Vec<Range<usize>>>,
     /// The configuration of each package.
     pub configs: crate::config::Configs,
+}
+
+/// A Rust file whose analysis panicked (a bug in this tool).
+#[derive(Debug, Clone)]
+pub struct InternalError {
+    pub file: FileId,
+    pub message: String,
 }
 
 /// A Rust file that could not be parsed.

@@ -125,7 +125,7 @@ fn actual(root: &Path, enable: Option<Rule>) -> Vec<(Finding, usize)> {
     if let Some(rule) = enable.filter(|r| r.default_level() == Level::Allow) {
         levels.set(rule, Level::Warn);
     }
-    let report = lint_workspace(&ws, &[], &levels, &RunSettings::default()).unwrap();
+    let report = lint_workspace(&ws, &[], &levels, &panic_on_boom()).unwrap();
     report
         .diagnostics
         .iter()
@@ -231,4 +231,14 @@ fn case_fixtures() {
         count += 1;
     }
     assert!(count > 0);
+}
+
+/// Run settings that make the analysis panic on files named `boom.rs` (only the
+/// `internal-error` fixture has one).
+fn panic_on_boom() -> RunSettings {
+    cargo_kafka_lint::guard::install_panic_hook();
+    RunSettings {
+        debug_panic_on: Some("/boom.rs".to_owned()),
+        ..RunSettings::default()
+    }
 }

@@ -96,6 +96,7 @@ registry! {
     EnvValueOutOfBounds => env_value_out_of_bounds,
     UnusedSuppression => unused_suppression,
     InvalidSuppression => invalid_suppression,
+    InternalError => internal_error,
 }
 
 impl Rule {

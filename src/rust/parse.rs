@@ -33,10 +33,27 @@ pub fn parse(text: &str) -> Result<Parsed, ParseFailure> {
         base += rest.find('\n').unwrap_or(rest.len());
     }
     let source = &text[base..];
-    if let Some(at) = too_deep(source) {
+    if let Some(deep) = too_deep(source) {
+        let (at, message) = match deep {
+            TooDeep::Brackets(at) => (
+                at,
+                format!("brackets nest more than {MAX_NESTING} levels deep"),
+            ),
+            TooDeep::Expression(at) => (
+                at,
+                format!(
+                    "an expression nests more than {MAX_EXPRESSION_DEPTH} levels deep \
+                     (operators and calls chained without a `,` or `;`)"
+                ),
+            ),
+        };
+        let end = source[at..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8());
         return Err(ParseFailure {
-            span: base + at..base + at + 1,
-            message: format!("brackets nest more than {MAX_NESTING} levels deep"),
+            span: base + at..base + end,
+            message,
         });
     }
     match syn::parse_file(source) {
@@ -83,23 +100,196 @@ impl Parsed {
     }
 }
 
-/// Where bracket nesting first exceeds [`MAX_NESTING`], ignoring brackets in strings,
-/// characters and comments only roughly (an overestimate is harmless: such files are rare).
-fn too_deep(source: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in source.bytes().enumerate() {
+/// Deepest nesting of expressions, types and patterns parsed, counted in brackets plus
+/// operators, method calls, `else`, `return` and the like chained inside one expression: syn
+/// (and dropping its tree) recurses once per level of all of these.
+pub const MAX_EXPRESSION_DEPTH: usize = 10_000;
+
+/// Why a file nests too deeply to parse safely, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TooDeep {
+    Brackets(usize),
+    Expression(usize),
+}
+
+/// Where nesting first exceeds [`MAX_NESTING`] brackets or [`MAX_EXPRESSION_DEPTH`] levels.
+///
+/// A rough token scan: comments, strings and characters are skipped; every operator character
+/// and nesting keyword adds a level to the bracket it stands in, until a `,`, `;` or `fn` at
+/// that bracket ends the expression. This overestimates depth (`a + b + c` is flat to syn), so
+/// the limit is far above anything written by hand, and the parser runs on a thread whose
+/// stack holds [`MAX_EXPRESSION_DEPTH`] levels (see `crate::STACK_SIZE`).
+fn too_deep(source: &str) -> Option<TooDeep> {
+    let bytes = source.as_bytes();
+    // One counter per open bracket (plus the file level); `sum` is their total.
+    let mut levels: Vec<usize> = vec![0];
+    let mut sum = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = memchr_from(bytes, i, b'\n');
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = skip_block_comment(bytes, i);
+                continue;
+            }
+            b'"' => {
+                i = skip_string(bytes, i + 1);
+                continue;
+            }
+            b'\'' => {
+                i = skip_char_or_lifetime(bytes, i);
+                continue;
+            }
+            b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
+                let (hashes, quote) = raw_string_start(bytes, i).unwrap_or((0, i));
+                i = skip_raw_string(bytes, quote + 1, hashes);
+                continue;
+            }
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
+                levels.push(0);
+                if levels.len() - 1 > MAX_NESTING {
+                    return Some(TooDeep::Brackets(i));
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                sum -= levels.pop().unwrap_or(0);
+            }
+            b',' | b';' => {
+                let top = levels.last_mut().expect("the file level is never popped");
+                sum -= std::mem::take(top);
+            }
+            b'.' | b'?' | b'!' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'&' | b'|' | b'<'
+            | b'>' | b'=' => {
+                *levels.last_mut().expect("the file level is never popped") += 1;
+                sum += 1;
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(bytes.len(), |n| i + n);
+                let top = levels.last_mut().expect("the file level is never popped");
+                match &bytes[i..end] {
+                    b"fn" => sum -= std::mem::take(top),
+                    b"as" | b"else" | b"return" | b"break" | b"yield" | b"move" | b"async"
+                    | b"dyn" | b"impl" | b"mut" | b"ref" | b"box" | b"become" => {
+                        *top += 1;
+                        sum += 1;
+                    }
+                    _ => {}
+                }
+                i = end;
+                continue;
+            }
             _ => {}
         }
+        if sum + levels.len() > MAX_EXPRESSION_DEPTH {
+            return Some(TooDeep::Expression(i));
+        }
+        i += 1;
     }
     None
+}
+
+/// The index just past the next `byte` at or after `from` (or the end).
+fn memchr_from(bytes: &[u8], from: usize, byte: u8) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| *b == byte)
+        .map_or(bytes.len(), |n| from + n + 1)
+}
+
+/// Skips a (nested) block comment starting at `from`.
+fn skip_block_comment(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Skips the rest of a string literal whose contents start at `from`.
+fn skip_string(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Skips a character literal, or just the quote of a lifetime or label.
+fn skip_char_or_lifetime(bytes: &[u8], from: usize) -> usize {
+    // 'x', '\n', '\u{..}', 'é' (up to 4 bytes): a closing quote within a few bytes.
+    if bytes.get(from + 1) == Some(&b'\\') {
+        return bytes[from + 2..]
+            .iter()
+            .take(12)
+            .position(|b| *b == b'\'')
+            .map_or(from + 1, |n| from + 2 + n + 1);
+    }
+    (2..=5)
+        .find(|n| bytes.get(from + n) == Some(&b'\'') && bytes.get(from + 1) != Some(&b'\''))
+        .map_or(from + 1, |n| from + n + 1)
+}
+
+/// `(hashes, index of the opening quote)` when a raw string (`r"`, `r#"`, `br#"`, `cr"`)
+/// starts at `at` (and not in the middle of an identifier).
+fn raw_string_start(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
+        return None;
+    }
+    let mut i = at;
+    if bytes[i] == b'b' || bytes[i] == b'c' {
+        i += 1;
+    }
+    if bytes.get(i) != Some(&b'r') {
+        return None;
+    }
+    i += 1;
+    let hashes = bytes[i..].iter().take_while(|b| **b == b'#').count();
+    i += hashes;
+    (bytes.get(i) == Some(&b'"')).then_some((hashes, i))
+}
+
+/// Skips the rest of a raw string whose contents start at `from`.
+fn skip_raw_string(bytes: &[u8], from: usize, hashes: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == b'"'
+            && bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|b| **b == b'#')
+                .count()
+                == hashes
+        {
+            return i + 1 + hashes;
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -138,5 +328,95 @@ mod tests {
         );
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("nest"));
+    }
+
+    /// Chains that nest one level per operator, call or keyword, far beyond the limit.
+    fn deep_chains(n: usize) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "method calls",
+                format!("c{}", ".set(\"a\", \"b\")".repeat(n)),
+            ),
+            ("binary operators", vec!["1"; n].join(" + ")),
+            ("unary operators", format!("{}true", "!".repeat(n))),
+            (
+                "else if",
+                format!("if a {{ 1 }} {}else {{ 2 }}", "else if a { 1 } ".repeat(n)),
+            ),
+            ("return", format!("{}1", "return ".repeat(n))),
+            ("closures", format!("{}1", "|x| ".repeat(n))),
+            ("casts", format!("1{}", " as u8".repeat(n))),
+            ("try", format!("c{}", "?".repeat(n))),
+        ]
+    }
+
+    #[test]
+    fn deep_expressions_are_refused_before_syn_recurses() {
+        for (what, expr) in deep_chains(100_000) {
+            let text = format!("fn main() {{\n    let x = {expr};\n}}\n");
+            let err = parse(&text).unwrap_err();
+            assert!(
+                err.message.contains("levels deep"),
+                "{what}: {}",
+                err.message
+            );
+            assert_eq!(&text[..err.span.start].lines().count(), &2, "{what}");
+        }
+    }
+
+    #[test]
+    fn long_flat_code_and_text_in_strings_and_comments_parse() {
+        let n = 30_000;
+        let lines = [
+            // Statements, arguments and array elements end expressions.
+            "x += 1;\n".repeat(n),
+            format!("let v = [{}];\n", vec!["-1"; n].join(", ")),
+            format!("f({});\n", vec!["a.b()"; n].join(", ")),
+            // Operators inside strings, characters and comments are not code.
+            format!("let s = \"{}\";\n", "+".repeat(n)),
+            format!("let r = r#\"{}\"#;\n", "\"+".repeat(n)),
+            format!(
+                "// {}\n/* {} /* nested */ */\n",
+                ".".repeat(n),
+                "-".repeat(n)
+            ),
+            format!("let c = [{}];\n", vec!["'+'"; n].join(",")),
+        ];
+        for body in lines {
+            let text = format!("fn main() {{\n{body}}}\n");
+            assert!(parse(&text).is_ok(), "{}", &body[..40]);
+        }
+        let items = "fn f() -> u8 { 1 }\n".repeat(n);
+        assert!(parse(&items).is_ok());
+    }
+
+    #[test]
+    fn expressions_just_under_the_limit_are_analysed_on_the_analysis_stack() {
+        // Two levels per repetition at most (closures), so these stay under the limit.
+        for (what, expr) in deep_chains(MAX_EXPRESSION_DEPTH / 2 - 100) {
+            let text = format!(
+                "use rdkafka::config::ClientConfig;\nfn main() {{\n    let c = ClientConfig::new();\n    let x = {expr};\n}}\n"
+            );
+            let failures = std::thread::Builder::new()
+                .stack_size(crate::STACK_SIZE)
+                .spawn(move || {
+                    let mut files = crate::source::Files::default();
+                    let file = crate::source::SourceFile::new("a.rs".into(), "a.rs".into(), text);
+                    let id = files.add(file);
+                    let facts = crate::rust::analyze_sources(&[(id, files.get(id).text.as_str())]);
+                    facts
+                        .failures
+                        .into_iter()
+                        .map(|(_, f)| f.message)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(
+                failures.iter().all(|m| !m.contains("levels deep")),
+                "{what}: {failures:?}"
+            );
+        }
     }
 }
