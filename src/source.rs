@@ -53,9 +53,11 @@ impl SourceFile {
             },
             |s| s.chars().count(),
         );
+        // Editors and rustc do not show a byte-order mark: columns of line 1 start after it.
+        let bom = usize::from(line == 0 && offset >= 3 && self.text.starts_with('\u{feff}'));
         LineCol {
             line: line + 1,
-            column: column + 1,
+            column: column - bom + 1,
         }
     }
 
@@ -137,6 +139,18 @@ mod tests {
         let f = file("é");
         assert_eq!(f.line_col(1), LineCol { line: 1, column: 2 });
         assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let f = file("\u{feff}KEY=6000\nB=1\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(7), LineCol { line: 1, column: 5 });
+        assert_eq!(
+            f.line_col(f.text.find('B').unwrap()),
+            LineCol { line: 2, column: 1 }
+        );
     }
 
     #[test]

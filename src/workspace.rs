@@ -60,11 +60,12 @@ pub fn locate(manifest_path: Option<&Path>, cwd: &Path) -> Result<Workspace, Err
 }
 
 /// Runs `cargo metadata --no-deps` (never without `--no-deps`: that resolves dependencies and
-/// may use the network). It runs no build scripts and no project code.
+/// may use the network; `--offline` makes sure). It runs no build scripts and no project code.
 fn cargo_workspace(manifest: PathBuf) -> Result<Workspace, Error> {
     let metadata = cargo_metadata::MetadataCommand::new()
         .manifest_path(&manifest)
         .no_deps()
+        .other_options(vec!["--offline".to_owned()])
         .exec()
         .map_err(|e| Error::CargoMetadata {
             manifest: manifest.clone(),
@@ -95,7 +96,17 @@ fn cargo_workspace(manifest: PathBuf) -> Result<Workspace, Error> {
 fn cargo_message(error: cargo_metadata::Error) -> String {
     match error {
         cargo_metadata::Error::CargoMetadata { stderr } => stderr.trim().to_owned(),
-        cargo_metadata::Error::Io(e) => format!("could not run cargo: {e}"),
+        cargo_metadata::Error::Io(e) => {
+            // cargo_metadata runs `$CARGO`, or `cargo` from the PATH.
+            let cargo = std::env::var_os("CARGO").map_or_else(
+                || "`cargo` (from the PATH)".to_owned(),
+                |c| format!("`{}` (from $CARGO)", c.to_string_lossy()),
+            );
+            format!(
+                "could not run {cargo}: {e}\n(install Rust with rustup, or set CARGO to the path \
+                 of a cargo binary)"
+            )
+        }
         other => other.to_string(),
     }
 }

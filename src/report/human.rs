@@ -1,5 +1,6 @@
 //! The human format: miette's graphical reports, one per diagnostic, then a summary line.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use miette::{
@@ -77,7 +78,7 @@ pub fn render(report: &Report, style: Style) -> String {
 /// in that file (column in characters).
 #[derive(Debug)]
 struct FileSource<'a> {
-    file: &'a SourceFile,
+    text: Cow<'a, str>,
     name: String,
 }
 
@@ -85,10 +86,30 @@ impl<'a> FileSource<'a> {
     fn new(file: &'a SourceFile, at: usize) -> Self {
         let location = file.line_col(at);
         FileSource {
-            file,
+            text: printable(&file.text),
             name: format!("{}:{}:{}", file.name, location.line, location.column),
         }
     }
+}
+
+/// The text with control characters a terminal would act on (a carriage return not followed
+/// by a newline, escape sequences, NUL, ...) replaced by `?`, byte for byte, so that spans
+/// stay valid and a file cannot rewrite the screen.
+fn printable(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let unsafe_at = |i: usize| {
+        let b = bytes[i];
+        (b < 0x20 && b != b'\t' && b != b'\n' && !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+            || b == 0x7f
+    };
+    if !(0..bytes.len()).any(unsafe_at) {
+        return Cow::Borrowed(text);
+    }
+    let cleaned: String = text
+        .char_indices()
+        .map(|(i, c)| if c.is_ascii() && unsafe_at(i) { '?' } else { c })
+        .collect();
+    Cow::Owned(cleaned)
 }
 
 impl SourceCode for FileSource<'_> {
@@ -98,7 +119,7 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = self.file.text.as_str().read_span(span, before, after)?;
+        let contents = self.text.as_ref().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
@@ -221,5 +242,22 @@ impl miette::Diagnostic for Rendered<'_> {
             Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
                 as Box<dyn Iterator<Item = _>>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_masked_byte_for_byte() {
+        assert!(matches!(
+            printable("A=1\r\nB=\t2\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let text = "A=1\rB=é\u{1b}[2J\0\u{7f}\n";
+        let shown = printable(text);
+        assert_eq!(shown, "A=1?B=é?[2J??\n");
+        assert_eq!(shown.len(), text.len());
     }
 }

@@ -16,7 +16,8 @@ declare_rule! {
     /// loaded, and the service runs with client defaults. Some rejections are surprising:
     /// an unquoted value with a space (`K=a b`), an unknown escape (`\t`), `"$NAME"` (the
     /// unbraced name swallows the closing quote; write `"${NAME}"`), and a last line ending in
-    /// whitespace in a file without a final newline.
+    /// whitespace in a file without a final newline. A NUL byte in a value is read without
+    /// complaint, but setting the variable panics (`std::env::set_var` rejects it).
     ///
     /// ## Example
     /// ```dotenv
@@ -54,6 +55,26 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             }
             let primary = Label::new(env.file, error.span.clone(), label);
             out.push(Diagnostic::new(Rule::UnparsableEnvLine, message, primary).with_help(help));
+        }
+        let text = &model.files.get(env.file).text;
+        for entry in env.entries.iter().filter(|e| e.value.contains('\0')) {
+            // The NUL is in the line as written (escapes cannot produce one).
+            let line = entry.key_span.start..entry.value_span.end.max(entry.key_span.end);
+            let Some(at) = text.get(line.clone()).and_then(|l| l.find('\0')) else {
+                continue;
+            };
+            let span = line.start + at..line.start + at + 1;
+            out.push(
+                Diagnostic::new(
+                    Rule::UnparsableEnvLine,
+                    format!("the value of `{}` contains a NUL byte", entry.key),
+                    Label::new(env.file, span, "NUL byte"),
+                )
+                .with_help(
+                    "`dotenvy::dotenv()` panics when it sets this variable (the environment \
+                     cannot hold NUL bytes); remove it",
+                ),
+            );
         }
     }
 }
