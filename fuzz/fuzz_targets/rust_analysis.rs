@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
 
 fn analyse(text: &str) {
     let mut files = Files::default();
-    let id = files.add(SourceFile::new("fuzz.rs".into(), "fuzz.rs".into(), text.to_owned()));
+    let id = files.add(SourceFile::new(
+        "fuzz.rs".into(),
+        "fuzz.rs".into(),
+        text.to_owned(),
+    ));
     let facts = analyze_sources(&[(id, text)]);
     let check = |span: &std::ops::Range<usize>| {
         assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
