@@ -40,13 +40,27 @@ impl Property {
 fn table() -> &'static HashMap<&'static str, Property> {
     static TABLE: OnceLock<HashMap<&'static str, Property>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        DATA.lines()
-            .filter(|line| !line.starts_with('#') && !line.is_empty())
+        // A few names are both global and (deprecated) topic properties; `ClientConfig::set`
+        // sets the global one (`rd_kafka_conf_set` tries global properties first), whose
+        // range and default can differ (`auto.commit.interval.ms`: 0.. globally, 10.. per
+        // topic). Topic-level lines are used only for names without a global one.
+        let lines = || {
+            DATA.lines()
+                .filter(|line| !line.starts_with('#') && !line.is_empty())
+        };
+        let global: std::collections::HashSet<&str> = lines()
+            .filter(|line| line.split('\t').nth(2) == Some("global"))
+            .filter_map(|line| line.split('\t').next())
+            .collect();
+        lines()
             .filter_map(|line| {
                 let cells: Vec<&'static str> = line.split('\t').collect();
-                let [name, scope, _level, kind, min, max, default] = cells[..] else {
+                let [name, scope, level, kind, min, max, default] = cells[..] else {
                     return None;
                 };
+                if level != "global" && global.contains(name) {
+                    return None;
+                }
                 let scope = match scope {
                     "C" => Scope::Consumer,
                     "P" => Scope::Producer,
@@ -126,6 +140,15 @@ mod tests {
         );
         assert!(property("fetch.max.wait.ms").is_none());
         assert!(names().len() > 150);
+    }
+
+    #[test]
+    fn global_properties_win_over_topic_properties_of_the_same_name() {
+        let commit = property("auto.commit.interval.ms").unwrap();
+        assert_eq!(
+            (commit.range, commit.default),
+            (Some((0, 86_400_000)), "5000")
+        );
     }
 
     #[test]

@@ -1,0 +1,1 @@
+//! Nothing here: the oracle is `tests/librdkafka.rs`.
