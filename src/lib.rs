@@ -223,10 +223,28 @@ fn build_model(
         };
         let source = model.files.get(file);
         let extra_keys = &model.configs.for_path(&source.path).keys;
-        let (env, note) = env::analyze(file, is_test, &source.name, &source.text, extra_keys);
-        model.suppressions.extend(suppress::find(file, source, "#"));
-        model.env_files.push(env);
-        model.notes.extend(note);
+        let panics = run
+            .debug_panic_on
+            .as_deref()
+            .is_some_and(|suffix| source.path.to_string_lossy().ends_with(suffix));
+        let analysed = guard::catch(|| {
+            assert!(!panics, "--debug-panic-on matched this file");
+            let suppressions = suppress::find(file, source, "#");
+            (
+                env::analyze(file, is_test, &source.name, &source.text, extra_keys),
+                suppressions,
+            )
+        });
+        match analysed {
+            Ok(((env, note), suppressions)) => {
+                model.suppressions.extend(suppressions);
+                model.env_files.push(env);
+                model.notes.extend(note);
+            }
+            Err(message) => model
+                .internal_errors
+                .push(model::InternalError { file, message }),
+        }
     }
     // Without Cargo, every folder with a `Cargo.toml` is still a crate of its own.
     let mut packages = ws.packages.clone();

@@ -415,3 +415,34 @@ fn a_closed_pipe_ends_the_run_quietly() {
         assert!(matches!(status.code(), Some(0..=2)), "{format}: {status:?}");
     }
 }
+
+#[test]
+fn a_panic_in_one_file_is_an_internal_error_and_the_run_goes_on() {
+    let lib = format!("{USES_RDKAFKA}{CONSUMER}");
+    let dir = folder(&[
+        ("a/.env.test", AFTER.as_bytes()),
+        ("b/.env.test", AFTER.as_bytes()),
+        ("svc/src/lib.rs", lib.as_bytes()),
+        ("svc/src/boom.rs", USES_RDKAFKA.as_bytes()),
+    ]);
+    for (suffix, file) in [
+        ("a/.env.test", "a/.env.test"),
+        ("src/boom.rs", "svc/src/boom.rs"),
+    ] {
+        let run = lint(dir.path(), &["--debug-panic-on", suffix]);
+        // The panic is a finding, printed as one: nothing on stderr says "panicked".
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.has("internal-error", file, 1, 1),
+            "{:#?}",
+            run.findings()
+        );
+        assert!(
+            run.message_of("internal-error")
+                .contains("--debug-panic-on matched this file")
+        );
+        // The other files, the rest of the crate included, are still linted.
+        assert!(run.has("request-not-below-session", "b/.env.test", 2, 26));
+        assert!(run.has("consumer-missing-timeouts", "svc/src/lib.rs", 4, 46));
+    }
+}

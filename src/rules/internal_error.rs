@@ -4,9 +4,10 @@ use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a Rust file whose analysis panicked: a bug in this tool, not in your code. The
-    /// file is left out, the rest of its crate and of the workspace is still linted, and the
-    /// run ends with exit code 1 so that a check that did not happen does not pass.
+    /// Reports an env file or Rust file whose analysis panicked: a bug in this tool, not in
+    /// your code. The file is left out, the rest of its crate and of the workspace is still
+    /// linted, and the run ends with exit code 1 so that a check that did not happen does not
+    /// pass.
     ///
     /// ## Why is this bad?
     /// Consumers in this file were not checked. Please report the bug with the file (or the
