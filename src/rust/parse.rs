@@ -157,6 +157,13 @@ fn too_deep(source: &str) -> Option<TooDeep> {
             }
             b')' | b']' | b'}' if levels.len() > 1 => {
                 sum -= levels.pop().unwrap_or(0);
+                // A block followed by a name, literal or attribute ends what it was part of
+                // (a match arm `A => { .. } B => ..`, an item): only `else`, `as`, operators
+                // and calls continue an expression after `}`.
+                if b == b'}' && starts_new_expression(&bytes[i + 1..]) {
+                    let top = levels.last_mut().expect("the file level is never popped");
+                    sum -= std::mem::take(top);
+                }
             }
             b',' | b';' => {
                 let top = levels.last_mut().expect("the file level is never popped");
@@ -193,6 +200,26 @@ fn too_deep(source: &str) -> Option<TooDeep> {
         i += 1;
     }
     None
+}
+
+/// Whether the text after a closing brace starts something new rather than continuing an
+/// expression (see [`too_deep`]).
+fn starts_new_expression(rest: &[u8]) -> bool {
+    let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    let rest = &rest[start..];
+    match rest[0] {
+        b'#' | b'"' | b'\'' | b'0'..=b'9' => true,
+        b if b.is_ascii_alphabetic() || b == b'_' => {
+            let word_end = rest
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(rest.len());
+            !matches!(&rest[..word_end], b"else" | b"as")
+        }
+        _ => false,
+    }
 }
 
 /// The index just past the next `byte` at or after `from` (or the end).
@@ -388,6 +415,10 @@ mod tests {
         }
         let items = "fn f() -> u8 { 1 }\n".repeat(n);
         assert!(parse(&items).is_ok());
+        // Block-bodied match arms have no commas between them.
+        let arms = "        1 => { x += 1 }\n".repeat(n);
+        let text = format!("fn main() {{\n    match y {{\n{arms}        _ => {{}}\n    }}\n}}\n");
+        assert!(parse(&text).is_ok());
     }
 
     #[test]
