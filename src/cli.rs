@@ -70,7 +70,7 @@ pub(crate) struct LintArgs {
     #[arg(long, hide = true)]
     pub(crate) no_prefilter: bool,
 
-    /// Make the analysis of the Rust file whose path ends with this panic (for testing the
+    /// Make the analysis of the env or Rust file whose path ends with this panic (for testing the
     /// `internal-error` path)
     #[arg(long, hide = true, value_name = "SUFFIX")]
     pub(crate) debug_panic_on: Option<String>,

@@ -134,10 +134,19 @@ pub struct RunSettings {
     pub jobs: Option<usize>,
     /// Parse every Rust file, not only the crates that mention the rdkafka API.
     pub no_prefilter: bool,
-    /// Panic in the analysis of the Rust file whose path ends with this (tests the
+    /// Panic in the analysis of the env or Rust file whose path ends with this (tests the
     /// `internal-error` path; hidden `--debug-panic-on`).
     #[doc(hidden)]
     pub debug_panic_on: Option<String>,
+}
+
+impl RunSettings {
+    /// Whether `--debug-panic-on` asks the analysis of `path` to panic.
+    fn panics_on(&self, path: &Path) -> bool {
+        self.debug_panic_on
+            .as_deref()
+            .is_some_and(|suffix| path.to_string_lossy().ends_with(suffix))
+    }
 }
 
 fn lint_in_pool(
@@ -223,10 +232,7 @@ fn build_model(
         };
         let source = model.files.get(file);
         let extra_keys = &model.configs.for_path(&source.path).keys;
-        let panics = run
-            .debug_panic_on
-            .as_deref()
-            .is_some_and(|suffix| source.path.to_string_lossy().ends_with(suffix));
+        let panics = run.panics_on(&source.path);
         let analysed = guard::catch(|| {
             assert!(!panics, "--debug-panic-on matched this file");
             let suppressions = suppress::find(file, source, "#");
@@ -365,11 +371,7 @@ fn analyze_rust(
         crates.push((crate_.package, ids));
     }
     let files = &model.files;
-    let panics_on = |id: source::FileId| {
-        run.debug_panic_on
-            .as_deref()
-            .is_some_and(|suffix| files.get(id).path.to_string_lossy().ends_with(suffix))
-    };
+    let panics_on = |id: source::FileId| run.panics_on(&files.get(id).path);
     let analysed: Vec<(rust::CrateFacts, Vec<model::InternalError>)> = crates
         .par_iter()
         .map(|(_, ids)| {
