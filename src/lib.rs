@@ -210,16 +210,7 @@ fn build_model(
     }
     for (path, reason) in found.unreadable {
         let folder = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        let file = model.files.add(SourceFile::new(
-            display_name(root, &path),
-            path,
-            String::new(),
-        ));
-        model.unreadable.push(Unreadable {
-            file,
-            reason,
-            folder,
-        });
+        add_unreadable(&mut model, display_name(root, &path), path, reason, folder);
     }
     for path in found.env_files {
         let file_name = path
@@ -349,16 +340,7 @@ fn analyze_rust(
     for crate_ in scanned {
         model.rust_files += crate_.paths.len() + crate_.unreadable.len();
         for (path, reason) in crate_.unreadable {
-            let file = model.files.add(SourceFile::new(
-                display_name(root, &path),
-                path,
-                String::new(),
-            ));
-            model.unreadable.push(Unreadable {
-                file,
-                reason,
-                folder: false,
-            });
+            add_unreadable(model, display_name(root, &path), path, reason, false);
         }
         if !crate_.in_scope {
             continue;
@@ -476,15 +458,20 @@ fn read_source(model: &mut Model, root: &Path, path: PathBuf) -> Option<source::
     match read_text(&path) {
         Ok(text) => Some(model.files.add(SourceFile::new(name, path, text))),
         Err(reason) => {
-            let file = model.files.add(SourceFile::new(name, path, String::new()));
-            model.unreadable.push(Unreadable {
-                file,
-                reason,
-                folder: false,
-            });
+            add_unreadable(model, name, path, reason, false);
             None
         }
     }
+}
+
+/// Adds a file or folder that could not be read: an empty text (for the location) and why.
+fn add_unreadable(model: &mut Model, name: String, path: PathBuf, reason: String, folder: bool) {
+    let file = model.files.add(SourceFile::new(name, path, String::new()));
+    model.unreadable.push(Unreadable {
+        file,
+        reason,
+        folder,
+    });
 }
 
 /// Reads a file as UTF-8 text, or says why it cannot.

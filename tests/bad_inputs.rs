@@ -4,10 +4,14 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use common::folder;
 
 /// The outcome of one run: exit code, JSON report (when there is one) and stderr.
 struct Run {
@@ -81,27 +85,6 @@ fn checked(out: &Output) -> Run {
     );
     let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     Run { code, doc, stderr }
-}
-
-/// A temporary folder outside any Cargo project, with the given files.
-fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(
-        dir.path()
-            .ancestors()
-            .all(|a| !a.join("Cargo.toml").exists()),
-        "temp dir inside a Cargo project"
-    );
-    for (name, content) in files {
-        write(dir.path(), name, content);
-    }
-    dir
-}
-
-fn write(root: &Path, name: &str, content: &[u8]) {
-    let path = root.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
 }
 
 /// An env line whose request timeout is not below the session timeout: a finding to look

@@ -2,8 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::folder;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -68,23 +72,6 @@ fn assert_contains(haystack: &str, needle: &str) {
         haystack.contains(needle),
         "expected {needle:?} in:\n{haystack}"
     );
-}
-
-/// A temporary folder outside any Cargo project, with the given files.
-fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(
-        dir.path()
-            .ancestors()
-            .all(|a| !a.join("Cargo.toml").exists()),
-        "temp dir inside a Cargo project"
-    );
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-    }
-    dir
 }
 
 const CLEAN: &[u8] = b"KAFKA_SESSION_TIMEOUT_MS=6000\nKAFKA_HEARTBEAT_INTERVAL_MS=2000\nKAFKA_REQUEST_TIMEOUT_MS=5000\n";
