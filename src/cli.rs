@@ -16,7 +16,8 @@ Exit codes:
 Rules: -A/-W/-D take a rule id; later flags override earlier ones. `-D warnings` turns every
 warning into an error, `-A warnings` hides warnings.";
 
-/// Lint Kafka consumer timeouts in .env files of a Cargo workspace or folder.
+/// Lint Kafka client timeouts in .env files and in the Rust sources that build rdkafka
+/// consumers, in a Cargo workspace or any folder.
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo-kafka-lint",
@@ -42,9 +43,9 @@ pub(crate) enum Subcommand {
     },
     /// Print the documentation of a rule
     Explain {
-        /// The rule id, such as `request-not-below-session`
+        /// The rule id, such as `request-not-below-session` (without one: the list of rules)
         #[arg(value_name = "RULE", value_parser = rule_id())]
-        rule: String,
+        rule: Option<String>,
     },
 }
 
@@ -61,8 +62,8 @@ pub(crate) struct LintArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
 
-    /// Threads to use (default: all cores); the output does not depend on it
-    #[arg(short, long, value_name = "N")]
+    /// Threads to use (default: all cores; at most 64); the output does not depend on it
+    #[arg(short, long, value_name = "N", value_parser = jobs)]
     pub(crate) jobs: Option<usize>,
 
     /// Parse every Rust file, not only crates that mention the rdkafka API (for checking
@@ -78,6 +79,15 @@ pub(crate) struct LintArgs {
     /// Lint only this workspace member (repeatable)
     #[arg(short, long = "package", value_name = "SPEC")]
     pub(crate) package: Vec<String>,
+
+    /// Lint every workspace member, also when run inside a member's folder (there, as
+    /// cargo does, only that member is linted by default)
+    #[arg(long)]
+    pub(crate) workspace: bool,
+
+    /// Stop `cargo metadata` after this many seconds and read the manifests instead
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) metadata_timeout: u64,
 
     /// Do not lint this workspace member (repeatable)
     #[arg(long, value_name = "SPEC")]
@@ -153,6 +163,19 @@ pub(crate) enum Color {
     Auto,
     Always,
     Never,
+}
+
+/// `-j N`: at least 1; more than [`cargo_kafka_lint::MAX_JOBS`] threads are that many (the
+/// work is bound by the cores, and every thread reserves a deep stack).
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("`-j 0` runs nothing: use 1 or more".to_owned()),
+        Ok(n) => Ok(n.min(cargo_kafka_lint::MAX_JOBS)),
+        Err(_) if text.starts_with('-') => {
+            Err("the number of threads cannot be negative".to_owned())
+        }
+        Err(_) => Err(format!("`{text}` is not a number of threads")),
+    }
 }
 
 /// A rule id or the `warnings` group; anything else is a usage error with a suggestion.

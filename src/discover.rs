@@ -41,13 +41,38 @@ impl Discovered {
     }
 }
 
+/// Folders a walk leaves out beyond the usual ones.
+#[derive(Debug, Default)]
+pub struct Skip<'a> {
+    /// Cargo's target directory.
+    pub target_dir: Option<&'a Path>,
+    /// `[workspace] exclude` folders.
+    pub excluded: &'a [PathBuf],
+    /// A Cargo workspace is being walked: folders that are workspaces of their own are not
+    /// part of it.
+    pub nested_workspaces: bool,
+}
+
 /// Walks each of `paths` (files or folders; all must exist).
-pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>, matchers: &Matchers) -> Discovered {
+pub fn discover(paths: &[PathBuf], skip: &Skip<'_>, matchers: &Matchers) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         let walker = WalkDir::new(path).follow_links(false).sort_by_file_name();
+        let mut left_out: Vec<(PathBuf, String)> = Vec::new();
         for entry in walker.into_iter().filter_entry(|e| {
-            e.depth() == 0 || !(skip_dir(e, target_dir) || matchers.excluded(e.path()))
+            if e.depth() == 0 {
+                return true;
+            }
+            if skip_dir(e, skip.target_dir) || matchers.excluded(e.path()) {
+                return false;
+            }
+            match left_out_dir(e, skip) {
+                Some(reason) => {
+                    left_out.push((e.path().to_path_buf(), reason));
+                    false
+                }
+                None => true,
+            }
         }) {
             match entry {
                 Ok(entry) => visit(&entry, matchers, &mut found),
@@ -60,8 +85,26 @@ pub fn discover(paths: &[PathBuf], target_dir: Option<&Path>, matchers: &Matcher
                 }
             }
         }
+        found.skipped.append(&mut left_out);
     }
     found
+}
+
+/// Why a folder is not part of the workspace being walked, if it is not.
+fn left_out_dir(entry: &DirEntry, skip: &Skip<'_>) -> Option<String> {
+    if !entry.file_type().is_dir() {
+        return None;
+    }
+    if skip.excluded.iter().any(|e| e == entry.path()) {
+        return Some("skipped: excluded from the workspace (`[workspace] exclude`)".into());
+    }
+    if skip.nested_workspaces && crate::workspace::manifest::is_workspace_root(entry.path()) {
+        return Some(
+            "skipped: a workspace of its own (lint it with `--manifest-path` of its `Cargo.toml`)"
+                .into(),
+        );
+    }
+    None
 }
 
 fn visit(entry: &DirEntry, matchers: &Matchers, found: &mut Discovered) {

@@ -17,9 +17,27 @@ pub enum Error {
     #[diagnostic(code(usage), help("--manifest-path takes the path of a Cargo.toml"))]
     ManifestNotFound(PathBuf),
 
-    #[error("`cargo metadata` failed for `{}`", manifest.display())]
-    #[diagnostic(code(workspace), help("cargo said:\n{message}"))]
-    CargoMetadata { manifest: PathBuf, message: String },
+    #[error("the path `{}` is outside the workspace at `{}`", path.display(), root.display())]
+    #[diagnostic(
+        code(usage),
+        help(
+            "with --manifest-path, paths must be inside that workspace; leave it out to lint paths of any workspace or folder"
+        )
+    )]
+    PathOutsideWorkspace { path: PathBuf, root: PathBuf },
+
+    #[error(
+        "`-p` and `--exclude` select members of one workspace, and the paths belong to several"
+    )]
+    #[diagnostic(
+        code(usage),
+        help("run once per workspace, or leave out `-p`/`--exclude`")
+    )]
+    PackagesOfSeveralWorkspaces,
+
+    #[error("nothing to lint")]
+    #[diagnostic(code(usage))]
+    NothingToLint,
 
     #[error("package `{spec}` is not a member of the workspace")]
     #[diagnostic(code(usage), help("{}", hint.as_deref().unwrap_or("`-p` and `--exclude` take the names of workspace members")))]
@@ -27,7 +45,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(crate::config::ConfigError),
+    Config(Box<crate::config::ConfigError>),
 
     #[error("cannot start the worker threads: {0}")]
     #[diagnostic(code(io))]

@@ -10,16 +10,20 @@ pub mod discover;
 pub mod docs;
 pub mod env;
 pub mod error;
+pub mod fs;
 pub mod guard;
 pub mod librdkafka;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod rust;
+pub mod secret;
 pub mod setting;
+pub mod snippet;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
+pub mod text;
 pub mod timeout;
 pub mod workspace;
 
@@ -38,7 +42,7 @@ pub use workspace::Workspace;
 /// What to lint and how.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The folder relative paths are resolved against.
+    /// The folder relative paths are resolved against, and human output is relative to.
     pub cwd: PathBuf,
     pub manifest_path: Option<PathBuf>,
     /// Files or folders to restrict linting to; empty means the whole root.
@@ -49,21 +53,112 @@ pub struct Options {
     pub packages: Vec<String>,
     /// `--exclude`: do not lint these workspace members.
     pub exclude_packages: Vec<String>,
+    /// `--workspace`: every member, also when the run starts in a member's folder.
+    pub workspace: bool,
 }
 
 /// Lints according to `options`.
+///
+/// Path arguments mean what the user typed: each is made absolute and canonical (`..`,
+/// symbolic links), and belongs to the Cargo workspace that holds it, else to its own folder.
+/// Paths of several workspaces are linted workspace by workspace, and the reports joined.
 pub fn lint(options: &Options) -> Result<Report, Error> {
-    let paths: Vec<PathBuf> = options.paths.iter().map(|p| options.cwd.join(p)).collect();
-    if let Some(missing) = paths
-        .iter()
-        .zip(&options.paths)
-        .find(|(p, _)| std::fs::symlink_metadata(p).is_err())
-    {
-        return Err(Error::PathNotFound(missing.1.clone()));
+    let groups = plan(options)?;
+    let selecting = !options.packages.is_empty() || !options.exclude_packages.is_empty();
+    if selecting && groups.len() > 1 {
+        return Err(Error::PackagesOfSeveralWorkspaces);
     }
-    let mut ws = workspace::locate(options.manifest_path.as_deref(), &options.cwd)?;
-    select_packages(&mut ws, &options.packages, &options.exclude_packages)?;
-    lint_workspace(&ws, &paths, &options.levels, &options.run)
+    let cwd = workspace::canonical(&options.cwd);
+    let mut run = options.run.clone();
+    run.config = run.config.map(|c| options.cwd.join(c));
+    let mut joined: Option<Report> = None;
+    let first_root = groups
+        .first()
+        .map_or_else(|| cwd.clone(), |(ws, _)| ws.root.clone());
+    for (mut ws, paths) in groups {
+        if selecting {
+            select_packages(&mut ws, &options.packages, &options.exclude_packages)?;
+        } else if paths.is_empty() && !options.workspace {
+            ws.select_current_member();
+        }
+        let report = lint_workspace(&ws, &paths, &options.levels, &run).map_err(|e| match e {
+            // Named as the user would type it, like every other path the run prints.
+            Error::Config(mut c) => {
+                let path = workspace::canonical_link(&c.path);
+                c.name(report::Paths::new(&cwd).path_for_terminal(&path));
+                Error::Config(c)
+            }
+            other => other,
+        })?;
+        joined = Some(match joined {
+            Some(mut all) => {
+                all.append(report);
+                all
+            }
+            None => report,
+        });
+    }
+    let mut report = joined.ok_or(Error::NothingToLint)?;
+    report.paths = report::Paths::for_run(&cwd, &first_root);
+    Ok(report)
+}
+
+/// The workspaces of a run, each with the path arguments it holds.
+fn plan(options: &Options) -> Result<Vec<(Workspace, Vec<PathBuf>)>, Error> {
+    let timeout = options
+        .run
+        .metadata_timeout
+        .unwrap_or(workspace::cargo::DEFAULT_TIMEOUT);
+    let mut paths = Vec::new();
+    for typed in &options.paths {
+        let path = std::fs::canonicalize(options.cwd.join(typed))
+            .map_err(|_| Error::PathNotFound(typed.clone()))?;
+        paths.push(path);
+    }
+    // Folders before what they hold, so that a folder's group takes the paths inside it.
+    paths.sort();
+    paths.dedup();
+    if let Some(manifest) = &options.manifest_path {
+        let manifest = options.cwd.join(manifest);
+        if std::fs::symlink_metadata(&manifest).is_err() {
+            return Err(Error::ManifestNotFound(manifest));
+        }
+        let ws = Workspace::from_manifest(&manifest, timeout);
+        if let Some(outside) = paths.iter().find(|p| !ws.contains(p)) {
+            return Err(Error::PathOutsideWorkspace {
+                path: outside.clone(),
+                root: ws.root.clone(),
+            });
+        }
+        return Ok(vec![(ws, paths)]);
+    }
+    if paths.is_empty() {
+        let ws = match workspace::find_manifest(&options.cwd) {
+            Some(manifest) => Workspace::from_manifest(&manifest, timeout),
+            None => Workspace::folder(workspace::canonical(&options.cwd)),
+        };
+        return Ok(vec![(ws, paths)]);
+    }
+    let mut groups: Vec<(Workspace, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        if let Some((_, held)) = groups.iter_mut().find(|(ws, _)| ws.contains(&path)) {
+            held.push(path);
+            continue;
+        }
+        let folder = if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent()
+                .map_or_else(|| path.clone(), Path::to_path_buf)
+        };
+        let ws = workspace::find_manifest(&folder)
+            .map(|manifest| Workspace::from_manifest(&manifest, timeout))
+            .filter(|ws| ws.contains(&path))
+            // Outside every workspace: the folder alone, never the tree above it.
+            .unwrap_or_else(|| Workspace::folder(folder));
+        groups.push((ws, vec![path]));
+    }
+    Ok(groups)
 }
 
 /// Keeps the selected workspace members (`-p` / `--exclude`), as cargo selects them.
@@ -72,10 +167,11 @@ fn select_packages(
     include: &[String],
     exclude: &[String],
 ) -> Result<(), Error> {
-    if include.is_empty() && exclude.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = ws.members.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = ws
+        .members
+        .iter()
+        .filter_map(|m| m.name.as_deref())
+        .collect();
     for spec in include.iter().chain(exclude) {
         let name = spec.split('@').next().unwrap_or(spec);
         if !names.contains(&name) {
@@ -94,8 +190,8 @@ fn select_packages(
     ws.selected = Some(
         ws.members
             .iter()
-            .filter(|(n, _)| chosen(n))
-            .map(|(_, dir)| dir.clone())
+            .filter(|m| m.name.as_deref().is_some_and(chosen))
+            .map(|m| m.dir.clone())
             .collect(),
     );
     Ok(())
@@ -114,12 +210,16 @@ pub fn lint_workspace(
     // parse.rs bounds the depth, and these threads have the stack that depth needs.
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
     if let Some(jobs) = run.jobs {
-        pool = pool.num_threads(jobs.max(1));
+        pool = pool.num_threads(jobs.clamp(1, MAX_JOBS));
     }
     pool.build()
         .map_err(|e| Error::Threads(e.to_string()))?
         .install(|| lint_in_pool(ws, paths, levels, run))
 }
+
+/// Most threads a run uses (`-j` above it is capped): the analysis is bound by the cores, and
+/// each thread reserves [`STACK_SIZE`] of address space.
+pub const MAX_JOBS: usize = 64;
 
 /// Stack of each analysis thread: enough for [`rust::parse::MAX_EXPRESSION_DEPTH`] levels of
 /// syn's recursion in a debug build, with room to spare. Only the pages used are ever mapped.
@@ -134,6 +234,8 @@ pub struct RunSettings {
     pub jobs: Option<usize>,
     /// Parse every Rust file, not only the crates that mention the rdkafka API.
     pub no_prefilter: bool,
+    /// `--metadata-timeout`: how long `cargo metadata` may run (default 30 s).
+    pub metadata_timeout: Option<std::time::Duration>,
     /// Panic in the analysis of the env or Rust file whose path ends with this (tests the
     /// `internal-error` path; hidden `--debug-panic-on`).
     #[doc(hidden)]
@@ -157,11 +259,14 @@ fn lint_in_pool(
 ) -> Result<Report, Error> {
     let config = run.config.as_deref();
     let configs = config::load(config, &ws.root, ws.manifest.is_some(), &ws.packages)
-        .map_err(Error::Config)?;
+        .map_err(|e| Error::Config(Box::new(e)))?;
     let matchers = discover::Matchers::new(&ws.root, &configs);
-    let mut roots = vec![ws.root.clone()];
-    roots.extend(paths.iter().filter(|p| !p.starts_with(&ws.root)).cloned());
-    let mut found = discover::discover(&roots, ws.target_dir.as_deref(), &matchers);
+    let skip = discover::Skip {
+        target_dir: ws.target_dir.as_deref(),
+        excluded: &ws.excluded,
+        nested_workspaces: ws.manifest.is_some(),
+    };
+    let mut found = discover::discover(&ws.walk_roots(), &skip, &matchers);
     if let Some(selected) = &ws.selected {
         found.retain(|path| in_selection(ws, selected, path));
     }
@@ -173,7 +278,9 @@ fn lint_in_pool(
             paths.iter().any(|p| file.starts_with(p))
         });
     }
-    Ok(Report::new(model, diagnostics))
+    let mut report = Report::new(model, diagnostics);
+    report.paths = report::Paths::new(&ws.root);
+    Ok(report)
 }
 
 /// Whether a file belongs to a selected package (the innermost package holding it), or is an
@@ -202,9 +309,15 @@ fn build_model(
         configs,
         ..Model::default()
     };
+    for (path, reason) in std::mem::take(&mut model.configs.notes) {
+        model.notes.push(Note {
+            path,
+            message: reason,
+        });
+    }
     for (path, reason) in found.skipped {
         model.notes.push(Note {
-            path: display_name(root, &path),
+            path,
             message: reason,
         });
     }
@@ -222,18 +335,28 @@ fn build_model(
             continue;
         };
         let source = model.files.get(file);
-        let extra_keys = &model.configs.for_path(&source.path).keys;
+        let config = model.configs.for_path(&source.path);
+        let bounded: Vec<String> = config.bounds.iter().map(|b| b.key.clone()).collect();
         let panics = run.panics_on(&source.path);
         let analysed = guard::catch(|| {
             assert!(!panics, "--debug-panic-on matched this file");
-            let suppressions = suppress::find(file, source, "#");
+            let suppressions =
+                suppress::find(file, &source.text, &suppress::env_comments(&source.text));
             (
-                env::analyze(file, is_test, &source.name, &source.text, extra_keys),
+                env::analyze(
+                    file,
+                    is_test,
+                    &source.path,
+                    &source.text,
+                    &config.keys,
+                    &bounded,
+                ),
                 suppressions,
             )
         });
         match analysed {
             Ok(((env, note), suppressions)) => {
+                model.files.get_mut(file).mask(env.masked.iter().cloned());
                 model.suppressions.extend(suppressions);
                 model.env_files.push(env);
                 model.notes.extend(note);
@@ -243,12 +366,27 @@ fn build_model(
                 .push(model::InternalError { file, message }),
         }
     }
-    // Without Cargo, every folder with a `Cargo.toml` is still a crate of its own.
+    if let (Some(said), Some(manifest)) = (&ws.cargo_failure, &ws.manifest) {
+        let text = fs::read_text(manifest, fs::MAX_CONFIG_BYTES).unwrap_or_default();
+        let name = display_name(root, manifest);
+        let file = model
+            .files
+            .add(SourceFile::new(name, manifest.clone(), text));
+        model.workspace_failures.push(model::WorkspaceFailure {
+            file,
+            cargo_said: said.clone(),
+        });
+    }
+    // Every folder with a `Cargo.toml` is a crate of its own: members, and packages in the
+    // tree that are not members (examples, test fixtures), which cargo leaves alone too.
     let mut packages = ws.packages.clone();
-    if ws.manifest.is_none() {
-        packages.extend(found.manifest_dirs);
+    for dir in found.manifest_dirs {
+        if !packages.contains(&dir) {
+            packages.push(dir);
+        }
     }
     model.packages.clone_from(&packages);
+    model.index_env_files();
     analyze_rust(
         &mut model,
         root,
@@ -310,9 +448,9 @@ fn analyze_rust(
         .enumerate()
         .flat_map(|(n, (_, paths))| paths.iter().map(move |p| (n, p)))
         .collect();
-    let results: Vec<std::io::Result<bool>> = files
+    let results: Vec<Result<bool, fs::ReadError>> = files
         .par_iter()
-        .map(|(_, path)| std::fs::read(path).map(|bytes| rust::in_scope(&bytes)))
+        .map(|(_, path)| fs::read(path, fs::MAX_SOURCE_BYTES).map(|bytes| rust::in_scope(&bytes)))
         .collect();
     let mut scanned: Vec<Scanned> = groups
         .iter()
@@ -366,6 +504,7 @@ fn analyze_rust(
         .collect();
     for ((package, ids), (facts, internal)) in crates.into_iter().zip(analysed) {
         model.internal_errors.extend(internal);
+        mask_secret_values(&mut model.files, &facts.constructions);
         model
             .clients
             .extend(facts.constructions.into_iter().map(|mut c| {
@@ -380,8 +519,23 @@ fn analyze_rust(
         );
         model.statements.extend(facts.statements);
         for id in ids {
-            let found = suppress::find(id, model.files.get(id), "//");
+            let text = &model.files.get(id).text;
+            let found = suppress::find(id, text, &suppress::rust_comments(text));
             model.suppressions.extend(found);
+        }
+    }
+}
+
+/// Masks the values set for secret-looking properties (`sasl.password`) in code, so that no
+/// snippet prints them.
+fn mask_secret_values(files: &mut source::Files, constructions: &[rust::Construction]) {
+    for c in constructions {
+        for (name, state) in c.config.entries() {
+            if let rust::KeyState::Set { loc, .. } = state {
+                if secret::looks_secret(name) {
+                    files.get_mut(loc.file).mask([loc.span.clone()]);
+                }
+            }
         }
     }
 }
@@ -395,7 +549,7 @@ fn parse_out_of_scope(scanned: &[Scanned]) {
         .flat_map(|c| &c.paths)
         .collect();
     out_of_scope.par_iter().for_each(|path| {
-        if let Ok(text) = std::fs::read_to_string(path) {
+        if let Ok(text) = fs::read_text(path, fs::MAX_SOURCE_BYTES) {
             let _ = rust::parse::parse(&text);
             proc_macro2::extra::invalidate_current_thread_spans();
         }
@@ -455,7 +609,7 @@ fn analyze_guarded(
 /// Adds a file to the model: its text, or an `Unreadable` entry saying why there is none.
 fn read_source(model: &mut Model, root: &Path, path: PathBuf) -> Option<source::FileId> {
     let name = display_name(root, &path);
-    match read_text(&path) {
+    match fs::read_text(&path, fs::MAX_SOURCE_BYTES) {
         Ok(text) => Some(model.files.add(SourceFile::new(name, path, text))),
         Err(reason) => {
             add_unreadable(model, name, path, reason, false);
@@ -472,17 +626,6 @@ fn add_unreadable(model: &mut Model, name: String, path: PathBuf, reason: String
         reason,
         folder,
     });
-}
-
-/// Reads a file as UTF-8 text, or says why it cannot.
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 /// The path relative to the root with `/` separators; paths outside the root stay as they are.

@@ -37,10 +37,12 @@ fn main() -> ExitCode {
             config: args.config,
             jobs: args.jobs,
             no_prefilter: args.no_prefilter,
+            metadata_timeout: Some(std::time::Duration::from_secs(args.metadata_timeout)),
             debug_panic_on: args.debug_panic_on,
         },
         packages: args.package,
         exclude_packages: args.exclude,
+        workspace: args.workspace,
         levels,
     };
     let report = match lint(&options) {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     };
     let style = human::Style {
         color,
+        unicode: !dumb_terminal(),
         width: terminal_width(),
         summary: !args.quiet,
         notes: args.verbose,
@@ -72,16 +75,24 @@ fn main() -> ExitCode {
                     },
                 )
             });
-            if let Err(err) = std::fs::write(path, text) {
+            let target = options.cwd.join(path);
+            let stored = match report.reads(&target) {
+                Some(why) => Err(why),
+                None => cargo_kafka_lint::fs::write_atomically(&target, text.as_bytes())
+                    .map_err(|e| e.to_string()),
+            };
+            // The findings reach the terminal even when the file cannot be written.
+            let shown = write_all(&mut io::stderr().lock(), &human::render(&report, style));
+            if let Err(reason) = stored {
                 return fail(
                     &OutputFileError {
                         path: path.clone(),
-                        error: err,
+                        reason,
                     },
                     color,
                 );
             }
-            write_all(&mut io::stderr().lock(), &human::render(&report, style))
+            shown
         }
         (None, Some(text)) => write_all(&mut io::stdout().lock(), &text),
         (None, None) => write_all(&mut io::stderr().lock(), &human::render(&report, style)),
@@ -98,11 +109,16 @@ fn main() -> ExitCode {
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot write `{}`: {error}", path.display())]
-#[diagnostic(code(io))]
+#[error("cannot write `{}`: {reason}", path.display())]
+#[diagnostic(
+    code(io),
+    help(
+        "--output-file takes a new file or a report written before, outside the files the tool reads"
+    )
+)]
 struct OutputFileError {
     path: std::path::PathBuf,
-    error: io::Error,
+    reason: String,
 }
 
 /// `rules` and `explain`: documentation from the registry, on stdout.
@@ -114,7 +130,11 @@ fn run_subcommand(command: Subcommand) -> ExitCode {
         Subcommand::Rules {
             format: ListFormat::Json,
         } => docs::rules_json(),
-        Subcommand::Explain { rule } => match Rule::from_id(&rule) {
+        Subcommand::Explain { rule: None } => format!(
+            "{}\n`cargo kafka-lint explain <RULE>` prints the documentation of one rule\n",
+            docs::rules_table()
+        ),
+        Subcommand::Explain { rule: Some(rule) } => match Rule::from_id(&rule) {
             Some(rule) => docs::explain(rule),
             None => return ExitCode::from(2),
         },
@@ -133,14 +153,12 @@ fn write_all(out: &mut impl Write, text: &str) -> io::Result<()> {
 
 /// Renders an error that stops the run, and exits with 2.
 fn fail(err: &dyn miette::Diagnostic, color: bool) -> ExitCode {
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    let theme = human::theme(color, !dumb_terminal());
+    // Snippets are named `path:line:column` already.
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(terminal_width())
-        .with_links(false);
+        .with_links(false)
+        .without_primary_span_start();
     let mut out = String::new();
     if handler.render_report(&mut out, err).is_err() {
         out = format!("error: {err}\n");
@@ -154,7 +172,13 @@ fn fail(err: &dyn miette::Diagnostic, color: bool) -> ExitCode {
 #[diagnostic(code(io))]
 struct IoError(io::Error);
 
-/// `--color`, else `CARGO_TERM_COLOR`, else auto: colors on a terminal unless `NO_COLOR` is set.
+/// `TERM=dumb`: a terminal that shows neither colours nor box drawing.
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+/// `--color`, else `CARGO_TERM_COLOR`, else auto: colors on a terminal unless `NO_COLOR` is
+/// set or `TERM=dumb`. A `CARGO_TERM_COLOR` value other than `always`/`never` means auto.
 fn use_color(flag: Option<Color>) -> bool {
     let choice = flag.or_else(|| match std::env::var("CARGO_TERM_COLOR").ok()?.as_str() {
         "always" => Some(Color::Always),
@@ -165,11 +189,21 @@ fn use_color(flag: Option<Color>) -> bool {
         Some(Color::Always) => true,
         Some(Color::Never) => false,
         Some(Color::Auto) | None => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !dumb_terminal()
+                && io::stderr().is_terminal()
         }
     }
 }
 
+/// `COLUMNS` when set (as other command-line tools honour it), else the terminal's width,
+/// else 100; never below 40.
 fn terminal_width() -> usize {
-    terminal_size::terminal_size_of(io::stderr()).map_or(100, |(w, _)| usize::from(w.0).max(60))
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .or_else(|| terminal_size::terminal_size_of(io::stderr()).map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(100)
+        .clamp(40, 1000)
 }

@@ -25,6 +25,8 @@ pub struct Model {
     pub rust_files: usize,
     /// Rust files syn could not parse.
     pub rust_failures: Vec<RustFailure>,
+    /// `cargo metadata` failed and membership came from the manifests.
+    pub workspace_failures: Vec<WorkspaceFailure>,
     /// Files whose analysis panicked, with the panic message.
     pub internal_errors: Vec<InternalError>,
     /// Every rdkafka client creation found in Rust sources, in file order.
@@ -37,6 +39,25 @@ pub struct Model {
     pub statements: std::collections::HashMap<FileId, Vec<Range<usize>>>,
     /// The configuration of each package.
     pub configs: crate::config::Configs,
+    /// Env files by folder and by the package that holds them.
+    pub env_index: EnvIndex,
+}
+
+/// Where env files are, for [`Model::env_files_for`]: indices into `env_files` by the folder
+/// that holds them and by their innermost package.
+#[derive(Debug, Default)]
+pub struct EnvIndex {
+    by_dir: std::collections::HashMap<std::path::PathBuf, Vec<usize>>,
+    by_owner: std::collections::HashMap<std::path::PathBuf, Vec<usize>>,
+}
+
+/// The workspace whose membership came from its manifests, because cargo could not tell.
+#[derive(Debug, Clone)]
+pub struct WorkspaceFailure {
+    /// The workspace root manifest.
+    pub file: FileId,
+    /// What cargo said (or why it could not be run), and what the manifests could not say.
+    pub cargo_said: String,
 }
 
 /// A Rust file whose analysis panicked (a bug in this tool).
@@ -120,7 +141,8 @@ pub struct Unreadable {
 /// Something the run chose not to lint, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Note {
-    pub path: String,
+    /// The file or folder, absolute.
+    pub path: std::path::PathBuf,
     pub message: String,
 }
 
@@ -139,6 +161,8 @@ pub struct EnvFile {
     pub groups: Vec<EnvGroup>,
     /// The file configures a Kafka broker container, not a client.
     pub is_broker: bool,
+    /// Byte ranges of values a report must not print (see [`crate::secret`]).
+    pub masked: Vec<Range<usize>>,
 }
 
 /// The Kafka keys of one prefix in one env file: one client's configuration.
@@ -234,21 +258,49 @@ impl Model {
 
     /// The env files that apply to a client: those in its package's folder or above it (a file
     /// at the root applies to every package), and those inside its package but not inside a
-    /// package nested in it. Broker files do not configure clients.
+    /// package nested in it. Broker files do not configure clients. In file order, found
+    /// through [`EnvIndex`] in time proportional to the folder depth, not to the tree.
     pub fn env_files_for<'m>(
         &'m self,
         client: &'m Construction,
     ) -> impl Iterator<Item = &'m EnvFile> {
-        self.env_files.iter().filter(move |env| {
+        let mut found: Vec<usize> = client
+            .package
+            .ancestors()
+            .filter_map(|dir| self.env_index.by_dir.get(dir))
+            .chain(self.env_index.by_owner.get(&client.package))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .map(|i| &self.env_files[i])
+            .filter(|env| !env.is_broker)
+    }
+
+    /// Builds [`EnvIndex`] once the env files and packages are known.
+    pub fn index_env_files(&mut self) {
+        let packages: std::collections::HashSet<&std::path::Path> = self
+            .packages
+            .iter()
+            .map(std::path::PathBuf::as_path)
+            .collect();
+        let mut index = EnvIndex::default();
+        for (i, env) in self.env_files.iter().enumerate() {
             let path = &self.files.get(env.file).path;
             let dir = path.parent().unwrap_or(path);
-            let owner = self
-                .packages
-                .iter()
-                .filter(|p| dir.starts_with(p))
-                .max_by_key(|p| p.as_os_str().len());
-            !env.is_broker && (client.package.starts_with(dir) || owner == Some(&client.package))
-        })
+            index.by_dir.entry(dir.to_path_buf()).or_default().push(i);
+            if let Some(owner) = dir.ancestors().find(|d| packages.contains(d)) {
+                index
+                    .by_owner
+                    .entry(owner.to_path_buf())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        self.env_index = index;
     }
 }
 

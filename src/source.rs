@@ -11,6 +11,14 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub(crate) u32);
 
+impl FileId {
+    /// The id of the same file once its table is appended at `offset` ([`Files::append`]).
+    #[must_use]
+    pub fn shifted(self, offset: u32) -> FileId {
+        FileId(self.0.saturating_add(offset))
+    }
+}
+
 /// One file the run looked at.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -21,6 +29,9 @@ pub struct SourceFile {
     /// The text as read; empty when the file could not be read.
     pub text: String,
     line_starts: Vec<usize>,
+    /// Byte ranges never to print (values of secrets, sorted and disjoint): snippets show
+    /// them as `*`.
+    masked: Vec<Range<usize>>,
 }
 
 impl SourceFile {
@@ -33,7 +44,64 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            masked: Vec::new(),
         }
+    }
+
+    /// Marks byte ranges as never to be printed.
+    pub fn mask(&mut self, ranges: impl IntoIterator<Item = Range<usize>>) {
+        self.masked
+            .extend(ranges.into_iter().filter(|r| !r.is_empty()));
+        self.masked.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(self.masked.len());
+        for r in self.masked.drain(..) {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        self.masked = merged;
+    }
+
+    /// The ranges never to print, sorted and disjoint.
+    pub fn masked(&self) -> &[Range<usize>] {
+        &self.masked
+    }
+
+    /// Whether any byte of `span` is masked.
+    pub fn is_masked(&self, span: &Range<usize>) -> bool {
+        let i = self.masked.partition_point(|m| m.end <= span.start);
+        self.masked
+            .get(i)
+            .is_some_and(|m| m.start < span.end.max(span.start + 1))
+    }
+
+    /// The 0-based line holding a byte offset (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// How many lines the text has (a final newline starts an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte range of a 0-based line, without its line break (`\n` or `\r\n`).
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end
     }
 
     /// 1-based line and character column of a byte offset.
@@ -42,7 +110,7 @@ impl SourceFile {
     /// the partial character, so a bad span can never panic a renderer.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line_of(offset);
         let line_start = self.line_starts[line];
         let column = self.text.get(line_start..offset).map_or_else(
             || {
@@ -95,6 +163,18 @@ impl Files {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);
         id
+    }
+
+    /// Moves every file of `other` to the end of this table; ids of `other` are shifted by
+    /// the returned offset.
+    pub fn append(&mut self, other: Files) -> u32 {
+        let offset = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.extend(other.files);
+        offset
+    }
+
+    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id.0 as usize]
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

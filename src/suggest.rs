@@ -1,12 +1,15 @@
 //! "Did you mean" suggestions for misspelt names.
 
 /// The candidate closest to `input` by edit distance, if it is close enough to be a typo
-/// (at most a third of the input's length, and at least 1).
+/// (at most a third of the input's length, and at least 1). Case and the choice of `_` or
+/// `-` do not count (`SLOW_TEST_TEARDOWN` suggests `slow-test-teardown`).
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (input.chars().count() / 3).max(1);
+    let fold = |s: &str| s.to_lowercase().replace('_', "-");
+    let input = fold(input);
     candidates
         .into_iter()
-        .map(|c| (levenshtein(input, c), c))
+        .map(|c| (levenshtein(&input, &fold(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)

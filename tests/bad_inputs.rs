@@ -8,84 +8,9 @@ mod common;
 
 use std::fmt::Write as _;
 use std::io::Read as _;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-use common::folder;
-
-/// The outcome of one run: exit code, JSON report (when there is one) and stderr.
-struct Run {
-    code: i32,
-    doc: serde_json::Value,
-    stderr: String,
-}
-
-impl Run {
-    /// `(rule, file, line, column)` of every diagnostic, in report order.
-    fn findings(&self) -> Vec<(String, String, u64, u64)> {
-        self.doc["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["rule"].as_str().unwrap().to_owned(),
-                    d["file"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    }
-
-    fn has(&self, rule: &str, file: &str, line: u64, column: u64) -> bool {
-        self.findings()
-            .iter()
-            .any(|f| f.0 == rule && f.1 == file && f.2 == line && f.3 == column)
-    }
-
-    fn message_of(&self, rule: &str) -> String {
-        self.doc["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["rule"] == rule)
-            .map(|d| d["message"].as_str().unwrap().to_owned())
-            .unwrap_or_default()
-    }
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-kafka-lint"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env("NO_COLOR", "1");
-    command
-}
-
-/// Runs the binary in `dir` with `--format json` and checks that it did not crash.
-fn lint(dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    let out = command(dir, &all).output().unwrap();
-    checked(&out)
-}
-
-fn checked(out: &Output) -> Run {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("killed by a signal: {:?}\n{stderr}", out.status));
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("overflow"),
-        "{stderr}"
-    );
-    let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    Run { code, doc, stderr }
-}
+use common::{command, folder, lint};
 
 /// An env line whose request timeout is not below the session timeout: a finding to look
 /// for after the bad part of a file, proving the rest was read with the right positions.
@@ -322,40 +247,6 @@ fn files_that_vanish_during_the_run() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
-}
-
-#[test]
-fn workspaces_cargo_cannot_load_quote_cargo_and_exit_2() {
-    let member = folder(&[("Cargo.toml", b"[workspace]\nmembers = [\"nope\"]\n")]);
-    let broken = folder(&[("Cargo.toml", b"[package\nname = ")]);
-    for (dir, quoted) in [
-        (
-            member.path(),
-            "failed to load manifest for workspace member",
-        ),
-        (broken.path(), "Cargo.toml"),
-    ] {
-        let run = lint(dir, &[]);
-        assert_eq!(run.code, 2);
-        assert!(run.stderr.contains("cargo said:"), "{}", run.stderr);
-        assert!(run.stderr.contains(quoted), "{}", run.stderr);
-    }
-    let ok = folder(&[(
-        "Cargo.toml",
-        b"[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )]);
-    let out = command(ok.path(), &[])
-        .env("CARGO", "/nonexistent/cargo")
-        .output()
-        .unwrap();
-    let run = checked(&out);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("could not run `/nonexistent/cargo` (from $CARGO)"),
-        "{}",
-        run.stderr
-    );
 }
 
 #[test]

@@ -11,8 +11,9 @@
 //! Rust files write the same with `//~` (`//~^ consumer-missing-timeouts @10`). Each sub-folder
 //! of a fixture folder is its own crate; a rule that is allowed by default is enabled in its
 //! own fixture folder.
-//! Several rule ids may follow; `@N` also pins the 1-based character column of the primary
-//! span's start. Because every rule runs, a fixture also proves that no other rule reports the
+//! A side folder with a `Cargo.toml` at its top is linted as the Cargo workspace it is (see
+//! `tests/harness`). Several rule ids may follow; `@N` also pins the 1-based character column
+//! of the primary span's start. Because every rule runs, a fixture also proves that no other rule reports the
 //! same mistake a second time.
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
@@ -20,7 +21,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings, Workspace, lint_workspace};
+mod harness;
+
+use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Finding {
@@ -115,33 +118,26 @@ fn expectations(root: &Path) -> Expected {
 /// Lints `root` as a plain folder whose sub-folders are crates, with every rule at its default
 /// level except `enable`, and returns (finding, column) pairs.
 fn actual(root: &Path, enable: Option<Rule>) -> Vec<(Finding, usize)> {
-    let mut ws = Workspace::folder(root.to_path_buf());
-    for entry in std::fs::read_dir(root).unwrap().flatten() {
-        if entry.file_type().unwrap().is_dir() {
-            ws.packages.push(entry.path());
-        }
-    }
     let mut levels = RuleLevels::default();
     if let Some(rule) = enable.filter(|r| r.default_level() == Level::Allow) {
         levels.set(rule, Level::Warn);
     }
-    let report = lint_workspace(&ws, &[], &levels, &panic_on_boom()).unwrap();
-    report
-        .diagnostics
-        .iter()
-        .map(|d| {
+    let mut out = Vec::new();
+    for (prefix, report) in harness::lint_fixture(root, &levels, &panic_on_boom()) {
+        out.extend(report.diagnostics.iter().map(|d| {
             let file = report.files.get(d.primary.file);
             let at = file.line_col(d.primary.span.start);
             (
                 Finding {
-                    file: file.name.clone(),
+                    file: format!("{prefix}{}", file.name),
                     line: at.line,
                     rule: d.rule.id().to_owned(),
                 },
                 at.column,
             )
-        })
-        .collect()
+        }));
+    }
+    out
 }
 
 fn check(root: &Path, enable: Option<Rule>) -> Expected {

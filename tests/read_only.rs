@@ -4,33 +4,12 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
 
-use std::collections::BTreeMap;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// Every entry under `root`: path → (mode, contents; empty for folders).
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            let mode = meta.permissions().mode();
-            let modified = meta.modified().ok();
-            if meta.is_dir() {
-                stack.push(path.clone());
-                out.insert(path, (mode, Vec::new()));
-            } else {
-                let mut bytes = std::fs::read(&path).unwrap();
-                bytes.extend(format!("{modified:?}").bytes());
-                out.insert(path, (mode, bytes));
-            }
-        }
-    }
-    out
-}
+use common::snapshot;
 
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap().flatten() {

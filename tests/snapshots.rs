@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use cargo_kafka_lint::report::human::{self, Style};
-use cargo_kafka_lint::{Rule, RuleLevels, RunSettings, Workspace, lint_workspace};
+use cargo_kafka_lint::{Options, Rule, RuleLevels, RunSettings, Workspace, lint, lint_workspace};
 
 #[test]
 fn human_output_of_every_rule() {
@@ -15,7 +15,6 @@ fn human_output_of_every_rule() {
             .join("fixtures/rules")
             .join(rule.id())
             .join("fire");
-        let ws = Workspace::folder(root);
         let mut levels = RuleLevels::default();
         for other in Rule::ALL.iter().filter(|r| *r != rule) {
             levels.set(*other, cargo_kafka_lint::Level::Allow);
@@ -23,9 +22,20 @@ fn human_output_of_every_rule() {
         if rule.default_level() == cargo_kafka_lint::Level::Allow {
             levels.set(*rule, cargo_kafka_lint::Level::Warn);
         }
-        let report = lint_workspace(&ws, &[], &levels, &panic_on_boom()).unwrap();
+        let report = if root.join("Cargo.toml").is_file() {
+            let options = Options {
+                cwd: root,
+                levels,
+                run: panic_on_boom(),
+                ..Options::default()
+            };
+            lint(&options).unwrap()
+        } else {
+            lint_workspace(&Workspace::folder(root), &[], &levels, &panic_on_boom()).unwrap()
+        };
         let style = Style {
             color: false,
+            unicode: true,
             width: 100,
             summary: true,
             notes: false,

@@ -31,9 +31,10 @@ pub fn is_test_env_file_name(name: &str) -> bool {
 pub fn analyze(
     file: FileId,
     is_test: bool,
-    path: &str,
+    path: &std::path::Path,
     text: &str,
     extra_keys: &BTreeMap<Setting, Vec<String>>,
+    shown_keys: &[String],
 ) -> (EnvFile, Option<Note>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
@@ -48,7 +49,7 @@ pub fn analyze(
         .find(|e| keys::is_broker_key(&e.key))
         .map(|e| e.key.clone());
     let note = broker_key.as_ref().map(|key| Note {
-        path: path.to_owned(),
+        path: path.to_path_buf(),
         message: format!(
             "skipped Kafka settings: the file configures a Kafka broker (it sets `{key}`)"
         ),
@@ -59,6 +60,7 @@ pub fn analyze(
         groups(&entries, extra_keys)
     };
     let is_broker = broker_key.is_some();
+    let masked = masked(text, &entries, &errors, extra_keys, shown_keys);
     let file = EnvFile {
         file,
         is_test,
@@ -66,8 +68,53 @@ pub fn analyze(
         errors,
         groups,
         is_broker,
+        masked,
     };
     (file, note)
+}
+
+/// The value ranges a report must never print ([`crate::secret`]): values of keys that are not
+/// Kafka settings (nor `shown_keys`), of keys that look secret, and of values with URL user
+/// info; on a line dotenvy rejects, the text after its `=` (all of it when it has none).
+fn masked(
+    text: &str,
+    entries: &[parser::Entry],
+    errors: &[parser::LineError],
+    extra_keys: &BTreeMap<Setting, Vec<String>>,
+    shown_keys: &[String],
+) -> Vec<std::ops::Range<usize>> {
+    let read_by_tool = |key: &str| {
+        keys::classify(key, extra_keys).is_some()
+            || shown_keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        if !crate::secret::env_value_shown(&e.key, &e.value, read_by_tool(&e.key)) {
+            out.push(e.value_span.clone());
+        }
+    }
+    for error in errors {
+        let line = &text[error.line.clone()];
+        let key_end = line
+            .trim_start()
+            .strip_prefix("export ")
+            .map_or(line.trim_start(), str::trim_start);
+        let key: String = key_end
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+            .collect();
+        let value_at = line.find('=').map(|i| error.line.start + i + 1);
+        match value_at {
+            Some(at) => {
+                let value = &text[at..error.line.end];
+                if !crate::secret::env_value_shown(&key, value, read_by_tool(&key)) {
+                    out.push(at..error.line.end);
+                }
+            }
+            None => out.push(error.line.clone()),
+        }
+    }
+    out
 }
 
 fn groups(entries: &[parser::Entry], extra_keys: &BTreeMap<Setting, Vec<String>>) -> Vec<EnvGroup> {

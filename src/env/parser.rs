@@ -64,6 +64,9 @@ pub struct LineError {
     /// The offending character (empty at the end of a line when something is missing).
     pub span: Range<usize>,
     pub kind: LineErrorKind,
+    /// The logical line the error is on (several physical lines when a quote is open; to the
+    /// end of the file when it is never closed). Set by [`parse`] once the line is known.
+    pub line: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,23 +108,64 @@ pub fn parse(text: &str) -> Vec<Item> {
                     text,
                     values: &mut values,
                 };
-                match parser.parse_line(range) {
+                match parser.parse_line(range.clone()) {
                     Ok(Some(entry)) => items.push(Ok(entry)),
                     Ok(None) => {}
-                    Err(err) => items.push(Err(err)),
+                    Err(err) => items.push(Err(LineError { line: range, ..err })),
                 }
             }
             Logical::Comment => {}
-            Logical::Eof(err) => items.push(Err(err)),
+            Logical::Eof(start, err) => items.push(Err(LineError {
+                line: start..text.len(),
+                ..err
+            })),
         }
     }
     items
 }
 
+/// Where the comments of a file are, as dotenvy reads it: a line whose first character other
+/// than whitespace is `#`, and a `#` after whitespace that ends a value. A `#` inside quotes
+/// (also in the continuation lines of a quoted value) or glued to a value (`K=v#x`) is text.
+/// Each range runs from the `#` to the end of its line (line break excluded).
+pub fn comments(text: &str) -> Vec<Range<usize>> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = LogicalLines { text, pos: start };
+    let mut out = Vec::new();
+    loop {
+        let before = lines.pos;
+        match lines.next() {
+            None => break,
+            Some(Logical::Comment) => {
+                let at = before + text[before..].find('#').unwrap_or(0);
+                out.push(at..line_end(text, at));
+            }
+            Some(Logical::Line(range))
+                if lines.pos > range.end && text[range.end..].starts_with('#') =>
+            {
+                out.push(range.end..line_end(text, range.end));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// The end of the physical line holding `at`, without its line break.
+fn line_end(text: &str, at: usize) -> usize {
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if end > at && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
 enum Logical {
     Line(Range<usize>),
     Comment,
-    Eof(LineError),
+    /// The file ended inside the logical line that starts at `.0`.
+    Eof(usize, LineError),
 }
 
 #[derive(Clone, Copy)]
@@ -155,7 +199,10 @@ impl Iterator for LogicalLines<'_> {
         let mut quote_open_at = start;
         loop {
             if self.pos >= text.len() {
-                return Some(Logical::Eof(eof_error(text, start, state, quote_open_at)));
+                return Some(Logical::Eof(
+                    start,
+                    eof_error(text, start, state, quote_open_at),
+                ));
             }
             let line_start = self.pos;
             let line_end = text[line_start..]
@@ -247,14 +294,17 @@ fn eof_error(text: &str, start: usize, state: JoinState, quote_open_at: usize) -
         JoinState::WeakOpen | JoinState::WeakOpenEscape => LineError {
             span: quote_open_at..quote_open_at + 1,
             kind: LineErrorKind::UnclosedQuoteAtEof { quote: '"' },
+            line: 0..0,
         },
         JoinState::StrongOpen | JoinState::StrongOpenEscape => LineError {
             span: quote_open_at..quote_open_at + 1,
             kind: LineErrorKind::UnclosedQuoteAtEof { quote: '\'' },
+            line: 0..0,
         },
         JoinState::Escape => LineError {
             span: end.saturating_sub(1).max(start)..end,
             kind: LineErrorKind::TrailingBackslashAtEof,
+            line: 0..0,
         },
         // Only whitespace can leave this state at the end of input.
         JoinState::WhiteSpace | JoinState::Complete | JoinState::Comment => {
@@ -262,6 +312,7 @@ fn eof_error(text: &str, start: usize, state: JoinState, quote_open_at: usize) -
             LineError {
                 span: trimmed..end,
                 kind: LineErrorKind::TrailingWhitespaceAtEof,
+                line: 0..0,
             }
         }
     }
@@ -424,6 +475,7 @@ impl LineParser<'_, '_> {
             return Err(LineError {
                 span: name_start..name_start + 2,
                 kind: LineErrorKind::UnclosedBrace,
+                line: 0..0,
             });
         }
         if strong_quote || weak_quote {
@@ -438,6 +490,7 @@ impl LineParser<'_, '_> {
             return Err(LineError {
                 span: quote_open_at..quote_open_at + 1,
                 kind: LineErrorKind::UnclosedQuote { quote },
+                line: 0..0,
             });
         }
         if mode == SubMode::Block {
@@ -511,6 +564,7 @@ fn parse_key(text: &str, pos: usize, end: usize) -> Result<Range<usize>, LineErr
             return Err(LineError {
                 span: pos..pos,
                 kind: LineErrorKind::InvalidKeyStart(' '),
+                line: 0..0,
             });
         }
     }
@@ -539,6 +593,7 @@ fn missing_equals(
         None => LineError {
             span: key_span,
             kind: LineErrorKind::MissingEquals { key, found: None },
+            line: 0..0,
         },
     }
 }
@@ -549,6 +604,7 @@ fn error_at(text: &str, at: usize, kind: LineErrorKind) -> LineError {
     LineError {
         span: at..at + len,
         kind,
+        line: 0..0,
     }
 }
 
@@ -614,6 +670,13 @@ mod tests {
         assert_eq!(e[0].span, 3..4);
         let e = errors("K='open\nL=2\n");
         assert_eq!(e[0].span, 2..3);
+    }
+
+    #[test]
+    fn comments_are_where_dotenvy_sees_them() {
+        let text = "# full\nK=v # trailing\nG=v#glued\nQ=\"open\n# inside quotes\nclose\" # after\n  # indented\n";
+        let found: Vec<&str> = comments(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["# full", "# trailing", "# after", "# indented"]);
     }
 
     #[test]

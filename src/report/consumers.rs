@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::model::{ClientFacts, Model};
 use crate::rust::{Construction, KeyState};
 use crate::setting::Setting;
-use crate::source::{FileId, Files};
+use crate::source::FileId;
 
 /// One consumer construction.
 #[derive(Debug, Clone)]
@@ -20,6 +20,21 @@ pub struct ConsumerView {
     /// Joins a group (has a `group.id` and is not only `assign()`ed).
     pub group: bool,
     pub timeouts: Vec<TimeoutView>,
+}
+
+impl ConsumerView {
+    /// Moves the view's file ids by `offset` ([`crate::source::Files::append`]).
+    pub(crate) fn shift(&mut self, offset: u32) {
+        self.file = self.file.shifted(offset);
+        for t in &mut self.timeouts {
+            if let Some((file, _)) = &mut t.at {
+                *file = file.shifted(offset);
+            }
+            for (file, _, _) in &mut t.env_files {
+                *file = file.shifted(offset);
+            }
+        }
+    }
 }
 
 /// One timeout of a consumer.
@@ -133,10 +148,11 @@ fn is_literal(text: &str) -> bool {
 }
 
 /// The `-v` table: one block per consumer, one line per timeout.
-pub fn table(files: &Files, consumers: &[ConsumerView]) -> String {
+pub fn table(report: &super::Report) -> String {
     use std::fmt::Write as _;
+    let files = &report.files;
     let mut out = String::new();
-    for c in consumers {
+    for c in &report.consumer_views {
         let file = files.get(c.file);
         let at = file.line_col(c.span.start);
         let kind = c.type_name.as_deref().unwrap_or("consumer of unknown type");
@@ -148,23 +164,36 @@ pub fn table(files: &Files, consumers: &[ConsumerView]) -> String {
         let _ = writeln!(
             out,
             "consumer {kind} at {}:{}:{}{group}",
-            file.name, at.line, at.column
+            report.paths.for_terminal(file),
+            at.line,
+            at.column
         );
         for t in &c.timeouts {
-            let _ = writeln!(out, "  {:<22} {:<7} {}", t.key, t.state, describe(files, t));
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<7} {}",
+                t.key,
+                t.state,
+                describe(report, t)
+            );
         }
     }
     out
 }
 
-fn describe(files: &Files, t: &TimeoutView) -> String {
+fn describe(report: &super::Report, t: &TimeoutView) -> String {
     use std::fmt::Write as _;
     let value = t.value.as_deref().unwrap_or("?");
     match t.source {
         "env" => {
             let mut text = format!("from {}", t.env_key.as_deref().unwrap_or("?"));
             for (file, _, v) in &t.env_files {
-                let _ = write!(text, "; {} sets {v}", files.get(*file).name);
+                let _ = write!(
+                    text,
+                    "; {} sets {}",
+                    report.paths.for_terminal(report.files.get(*file)),
+                    crate::text::escape_control(v)
+                );
             }
             match &t.code_default {
                 Some(d) => {

@@ -1,5 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, which GitHub shows as annotations on
 //! the pull request: `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::msg`.
+//! Files are named relative to the repository root, where GitHub attaches annotations.
 
 use std::fmt::Write as _;
 
@@ -15,7 +16,8 @@ pub fn render(report: &Report) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut properties = format!("file={},line={}", property(&file.name), span.start.line);
+        let name = report.paths.for_repository(file).text;
+        let mut properties = format!("file={},line={}", property(&name), span.start.line);
         // GitHub drops annotations whose columns span several lines.
         if span.start.line == span.end.line {
             let _ = write!(
@@ -39,11 +41,14 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Escapes a command's message: `%`, `\r` and `\n`.
+/// Escapes a command's message: `%`, `\r` and `\n` as GitHub decodes them, and every other
+/// control character as a visible escape (a log line must not be rewritten).
 pub fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::text::escape_control(&escaped).into_owned()
 }
 
 /// Escapes a command property: as `data`, plus `:` and `,`.

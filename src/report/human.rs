@@ -1,21 +1,21 @@
 //! The human format: miette's graphical reports, one per diagnostic, then a summary line.
 
-use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::report::Report;
-use crate::source::{FileId, SourceFile};
+use crate::snippet::{self, NamedSnippet};
+use crate::text::{escape_control, escape_control_keep_lines};
 
 /// How the human report is drawn.
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // Independent display switches.
 pub struct Style {
     pub color: bool,
+    /// Box-drawing characters (off for `TERM=dumb`: plain ASCII).
+    pub unicode: bool,
     /// Width to wrap messages at.
     pub width: usize,
     /// Print the summary line and notes (false with `--quiet`).
@@ -26,11 +26,7 @@ pub struct Style {
 
 /// Renders every diagnostic, then notes and the summary line.
 pub fn render(report: &Report, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = theme(style.color, style.unicode);
     // miette's own `line:col` header counts bytes; the source name carries ours (characters).
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
@@ -38,12 +34,7 @@ pub fn render(report: &Report, style: Style) -> String {
         .without_primary_span_start();
     let mut out = String::new();
     for diagnostic in &report.diagnostics {
-        let rendered = Rendered::new(
-            report,
-            diagnostic,
-            diagnostic.primary.file,
-            diagnostic.secondary.iter(),
-        );
+        let rendered = Rendered::new(report, diagnostic);
         if handler.render_report(&mut out, &rendered).is_err() {
             let _ = writeln!(
                 out,
@@ -56,12 +47,14 @@ pub fn render(report: &Report, style: Style) -> String {
         out.push('\n');
     }
     if style.notes {
-        out.push_str(&super::consumers::table(
-            &report.files,
-            &report.consumer_views,
-        ));
+        out.push_str(&super::consumers::table(report));
         for note in &report.notes {
-            let _ = writeln!(out, "note: {}: {}", note.path, note.message);
+            let _ = writeln!(
+                out,
+                "note: {}: {}",
+                report.paths.path_for_terminal(&note.path),
+                escape_control(&note.message)
+            );
         }
     }
     if style.summary {
@@ -74,148 +67,134 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
-/// A file's text as miette sees it, named `path:line:column` after the diagnostic's first label
-/// in that file (column in characters).
-#[derive(Debug)]
-struct FileSource<'a> {
-    text: Cow<'a, str>,
-    name: String,
-}
-
-impl<'a> FileSource<'a> {
-    fn new(file: &'a SourceFile, at: usize) -> Self {
-        let location = file.line_col(at);
-        FileSource {
-            text: printable(&file.text),
-            name: format!("{}:{}:{}", file.name, location.line, location.column),
-        }
-    }
-}
-
-/// The text with control characters a terminal would act on (a carriage return not followed
-/// by a newline, escape sequences, NUL, ...) replaced by `?`, byte for byte, so that spans
-/// stay valid and a file cannot rewrite the screen.
-fn printable(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    let unsafe_at = |i: usize| {
-        let b = bytes[i];
-        (b < 0x20 && b != b'\t' && b != b'\n' && !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
-            || b == 0x7f
+/// miette's theme: colours or not, box drawing or ASCII.
+pub fn theme(color: bool, unicode: bool) -> GraphicalTheme {
+    let characters = if unicode {
+        miette::ThemeCharacters::unicode()
+    } else {
+        miette::ThemeCharacters::ascii()
     };
-    if !(0..bytes.len()).any(unsafe_at) {
-        return Cow::Borrowed(text);
-    }
-    let cleaned: String = text
-        .char_indices()
-        .map(|(i, c)| if c.is_ascii() && unsafe_at(i) { '?' } else { c })
-        .collect();
-    Cow::Owned(cleaned)
+    let styles = if color {
+        miette::ThemeStyles::ansi()
+    } else {
+        miette::ThemeStyles::none()
+    };
+    GraphicalTheme { characters, styles }
 }
 
-impl SourceCode for FileSource<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = self.text.as_ref().read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
-    }
-}
+/// Labels further apart than this (in lines) are drawn as separate blocks: a snippet never
+/// shows the whole file between two labels.
+const MAX_LINES_BETWEEN_LABELS: usize = 8;
 
-/// One diagnostic adapted to miette: labels in the primary file are drawn on its source, labels
-/// in other files become related reports drawn on theirs.
+/// One diagnostic adapted to miette: the labels near the primary one are drawn on a snippet of
+/// its file; each other label becomes a related report on a snippet of its own.
 #[derive(Debug)]
-struct Rendered<'a> {
+struct Rendered {
     message: String,
     code: Option<&'static str>,
     severity: miette::Severity,
-    help: Option<&'a str>,
-    source: FileSource<'a>,
+    help: Option<String>,
+    source: Option<NamedSnippet>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Rendered<'a>>,
+    related: Vec<Rendered>,
 }
 
-impl<'a> Rendered<'a> {
-    fn new(
-        report: &'a Report,
-        d: &'a Diagnostic,
-        file: FileId,
-        secondary: impl Iterator<Item = &'a Label>,
-    ) -> Rendered<'a> {
-        let source = report.files.get(file);
-        let first = if d.primary.file == file {
-            Some(&d.primary)
-        } else {
-            None
+impl Rendered {
+    fn new(report: &Report, d: &Diagnostic) -> Rendered {
+        let file = report.files.get(d.primary.file);
+        let near = |l: &Label| {
+            l.file == d.primary.file
+                && file
+                    .line_of(l.span.start)
+                    .abs_diff(file.line_of(d.primary.span.start))
+                    <= MAX_LINES_BETWEEN_LABELS
         };
-        let mut secondary = secondary.peekable();
-        let at = first
-            .or(secondary.peek().copied())
-            .map_or(0, |l| l.span.start);
-        let mut labels = Vec::new();
-        let mut related = Vec::new();
-        if d.primary.file == file && !source.text.is_empty() {
-            labels.push(LabeledSpan::new_primary_with_span(
-                text(&d.primary.message),
-                span(&d.primary),
-            ));
-        }
-        for label in secondary {
-            if label.file == file {
-                labels.push(LabeledSpan::new_with_span(
-                    text(&label.message),
-                    span(label),
-                ));
-            } else {
-                let mut other = Rendered::new(report, d, label.file, std::iter::once(label));
-                other.message = format!("{} (related)", label.message);
-                other.code = None;
-                other.severity = miette::Severity::Advice;
-                other.help = None;
-                related.push(other);
-            }
-        }
+        let (here, elsewhere): (Vec<&Label>, Vec<&Label>) =
+            d.secondary.iter().partition(|l| near(l));
+        let mut labels = vec![(&d.primary, true)];
+        labels.extend(here.into_iter().map(|l| (l, false)));
+        let (source, labels) = drawn(report, &labels);
+        let related = elsewhere
+            .into_iter()
+            .map(|label| {
+                let (source, labels) = drawn(report, &[(label, false)]);
+                Rendered {
+                    message: format!("{} (related)", escape_control(&label.message)),
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source,
+                    labels,
+                    related: Vec::new(),
+                }
+            })
+            .collect();
         Rendered {
-            message: d.message.clone(),
+            message: escape_control(&d.message).into_owned(),
             code: Some(d.rule.id()),
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             },
-            help: d.help.as_deref(),
-            source: FileSource::new(source, at),
+            help: d
+                .help
+                .as_deref()
+                .map(|h| escape_control_keep_lines(h).into_owned()),
+            source,
             labels,
             related,
         }
     }
 }
 
+/// The snippet of one file around `labels` (all in that file; the first names the snippet),
+/// and the labels on it. A file without text (one that could not be read) has no snippet.
+fn drawn(report: &Report, labels: &[(&Label, bool)]) -> (Option<NamedSnippet>, Vec<LabeledSpan>) {
+    let Some((first, _)) = labels.first() else {
+        return (None, Vec::new());
+    };
+    let file = report.files.get(first.file);
+    if file.text.is_empty() {
+        return (None, Vec::new());
+    }
+    let spans: Vec<_> = labels.iter().map(|(l, _)| l.span.clone()).collect();
+    let snippet = snippet::snippet(file, &spans);
+    let drawn = labels
+        .iter()
+        .zip(&snippet.spans)
+        .map(|((label, primary), span)| {
+            let text = text(&label.message);
+            let span: SourceSpan = (span.start, span.len()).into();
+            if *primary {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    let at = file.line_col(first.span.start);
+    let name = format!(
+        "{}:{}:{}",
+        report.paths.for_terminal(file),
+        at.line,
+        at.column
+    );
+    (Some(NamedSnippet { snippet, name }), drawn)
+}
+
 fn text(message: &str) -> Option<String> {
-    (!message.is_empty()).then(|| message.to_owned())
+    (!message.is_empty()).then(|| escape_control(message).into_owned())
 }
 
-fn span(label: &Label) -> SourceSpan {
-    (label.span.start, label.span.len()).into()
-}
-
-impl fmt::Display for Rendered<'_> {
+impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered<'_> {}
+impl std::error::Error for Rendered {}
 
-impl miette::Diagnostic for Rendered<'_> {
+impl miette::Diagnostic for Rendered {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
@@ -225,11 +204,13 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        (!self.labels.is_empty()).then_some(&self.source as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -242,22 +223,5 @@ impl miette::Diagnostic for Rendered<'_> {
             Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
                 as Box<dyn Iterator<Item = _>>
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn control_characters_are_masked_byte_for_byte() {
-        assert!(matches!(
-            printable("A=1\r\nB=\t2\n"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-        let text = "A=1\rB=é\u{1b}[2J\0\u{7f}\n";
-        let shown = printable(text);
-        assert_eq!(shown, "A=1?B=é?[2J??\n");
-        assert_eq!(shown.len(), text.len());
     }
 }

@@ -23,7 +23,7 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct JsonConsumer<'a> {
     #[serde(flatten)]
-    location: Location<'a>,
+    location: Location,
     #[serde(rename = "type")]
     type_name: Option<&'a str>,
     group: bool,
@@ -37,7 +37,7 @@ struct JsonTimeout<'a> {
     value: Option<&'a str>,
     source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    at: Option<Location<'a>>,
+    at: Option<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     env_key: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ struct JsonTimeout<'a> {
 #[derive(Serialize)]
 struct JsonEnvValue<'a> {
     #[serde(flatten)]
-    location: Location<'a>,
+    location: Location,
     value: &'a str,
 }
 
@@ -62,20 +62,24 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     help: Option<&'a str>,
     #[serde(flatten)]
-    location: Location<'a>,
+    location: Location,
     labels: Vec<JsonLabel<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonLabel<'a> {
     #[serde(flatten)]
-    location: Location<'a>,
+    location: Location,
     message: &'a str,
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
-    file: &'a str,
+struct Location {
+    /// Relative to the repository root, `/`-separated.
+    file: String,
+    /// The file name's exact bytes in base64, when it is not UTF-8 (`file` then has U+FFFD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_bytes: Option<String>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -185,18 +189,52 @@ fn consumer<'a>(report: &'a Report, c: &'a ConsumerView) -> JsonConsumer<'a> {
     }
 }
 
-fn location<'a>(report: &'a Report, label: &Label) -> Location<'a> {
+fn location(report: &Report, label: &Label) -> Location {
     at(report, label.file, &label.span)
 }
 
-fn at<'a>(report: &'a Report, file: FileId, span: &Range<usize>) -> Location<'a> {
+fn at(report: &Report, file: FileId, span: &Range<usize>) -> Location {
     let file = report.files.get(file);
     let span = file.span_location(span);
+    let name = report.paths.for_repository(file);
     Location {
-        file: &file.name,
+        file: name.text,
+        file_bytes: name.bytes.as_deref().map(base64),
         line: span.start.line,
         column: span.start.column,
         end_line: span.end.line,
         end_column: span.end.column,
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for file names that are not UTF-8.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_of_file_names() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"\xff.env"), "/y5lbnY=");
     }
 }

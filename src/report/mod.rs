@@ -5,8 +5,11 @@ pub mod consumers;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod paths;
 pub mod sarif;
 pub mod short;
+
+pub use paths::Paths;
 
 use std::collections::BTreeSet;
 
@@ -45,6 +48,8 @@ pub struct Report {
     /// What the tool saw of each consumer (for `--format json` and `-v`).
     pub consumer_views: Vec<consumers::ConsumerView>,
     pub notes: Vec<Note>,
+    /// How files are named in each format.
+    pub paths: Paths,
 }
 
 impl Report {
@@ -73,7 +78,56 @@ impl Report {
             consumers,
             consumer_views,
             notes,
+            paths: Paths::default(),
         }
+    }
+
+    /// Adds the report of another workspace of the same run after this one's findings.
+    pub fn append(&mut self, other: Report) {
+        let offset = self.files.append(other.files);
+        let shift = |label: &mut crate::diagnostic::Label| label.file = label.file.shifted(offset);
+        for mut d in other.diagnostics {
+            shift(&mut d.primary);
+            d.secondary.iter_mut().for_each(shift);
+            self.diagnostics.push(d);
+        }
+        for mut view in other.consumer_views {
+            view.shift(offset);
+            self.consumer_views.push(view);
+        }
+        self.checked.env += other.checked.env;
+        self.checked.rust += other.checked.rust;
+        self.consumers.found += other.consumers.found;
+        self.consumers.known += other.consumers.known;
+        self.consumers.unresolved += other.consumers.unresolved;
+        self.notes.extend(other.notes);
+        self.notes.sort();
+    }
+
+    /// Why `path` must not be written as a report: a file this run read, or a file that a
+    /// later run would read (an env file, a Rust file, a manifest or a configuration file).
+    pub fn reads(&self, path: &std::path::Path) -> Option<String> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let canonical = crate::workspace::canonical_link(path);
+        if self
+            .files
+            .iter()
+            .any(|(_, f)| f.path == canonical || f.path == path)
+        {
+            return Some("it is a file this run lints".into());
+        }
+        let read_by_lints = crate::env::is_env_file_name(&name)
+            || std::path::Path::new(&name)
+                .extension()
+                .is_some_and(|e| e == "rs")
+            || matches!(
+                name.as_str(),
+                "Cargo.toml" | "kafka-lint.toml" | ".kafka-lint.toml"
+            );
+        read_by_lints.then(|| format!("`{name}` is a name of the files this tool lints"))
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -103,12 +157,16 @@ impl Report {
             let c = self.consumers;
             let _ = write!(
                 checked,
-                " and {}; {} ({} fully known, {} unresolved)",
+                " and {}; {} ({} fully known, {} unresolved",
                 plural(self.checked.rust, "Rust file"),
                 plural(c.found, "consumer"),
                 c.known,
                 c.unresolved
             );
+            if c.unresolved > 0 {
+                checked.push_str(": `-W unresolved-consumer-config` or `-v` lists them");
+            }
+            checked.push(')');
         }
         if self.diagnostics.is_empty() {
             return format!("no problems found; {checked}");

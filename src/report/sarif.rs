@@ -1,6 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning. The rules come from the registry (id,
 //! summary, documentation, default level); results carry their location relative to
-//! `%SRCROOT%`, related locations for secondary labels, and a fingerprint that does not depend
+//! `%SRCROOT%` (the repository root, given in `originalUriBaseIds`; percent-encoded URIs), related locations for secondary labels, and a fingerprint that does not depend
 //! on line numbers, so that alerts survive code moving up or down.
 
 use serde_json::{Value, json};
@@ -29,6 +29,9 @@ pub fn render(report: &Report) -> String {
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "uri": directory_uri(&report.paths.repository) },
+            },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -92,8 +95,15 @@ fn result(report: &Report, d: &Diagnostic) -> Value {
 fn location(report: &Report, label: &Label) -> Value {
     let file = report.files.get(label.file);
     let span = file.span_location(&label.span);
+    let name = report.paths.for_repository(file);
+    let encoded = percent_encode(name.bytes.as_deref().unwrap_or(name.text.as_bytes()));
+    let artifact = if name.relative {
+        json!({ "uri": encoded, "uriBaseId": "%SRCROOT%" })
+    } else {
+        json!({ "uri": format!("file://{encoded}") })
+    };
     json!({
-        "artifactLocation": { "uri": file.name, "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": artifact,
         "region": {
             "startLine": span.start.line,
             "startColumn": span.start.column,
@@ -103,21 +113,58 @@ fn location(report: &Report, label: &Label) -> Value {
     })
 }
 
+/// A URI path: RFC 3986 unreserved characters and `/` as they are, every other byte (the raw
+/// bytes of a name that is not UTF-8 included) as `%XX`, so that the URI maps back to the file.
+fn percent_encode(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// `file:///abs/path/` for a folder.
+fn directory_uri(dir: &std::path::Path) -> String {
+    let mut text = dir.to_string_lossy().replace('\\', "/");
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    if !text.starts_with('/') {
+        text.insert(0, '/');
+    }
+    format!("file://{}", percent_encode(text.as_bytes()))
+}
+
 /// A hash of the rule, the file, the flagged text and the message: stable when lines move.
 fn fingerprint(report: &Report, d: &Diagnostic) -> String {
     let file = report.files.get(d.primary.file);
     let text = file.text.get(d.primary.span.clone()).unwrap_or_default();
+    let name = report.paths.for_repository(file).text;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        d.rule.id(),
-        file.name.as_str(),
-        text.trim(),
-        d.message.as_str(),
-    ] {
+    for part in [d.rule.id(), name.as_str(), text.trim(), d.message.as_str()] {
         for byte in part.bytes().chain([0]) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded_and_map_back() {
+        assert_eq!(percent_encode(b"a b/%c\xff.env"), "a%20b/%25c%FF.env");
+        assert_eq!(
+            directory_uri(std::path::Path::new("/r/my repo")),
+            "file:///r/my%20repo/"
+        );
+    }
 }

@@ -47,14 +47,21 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 let what = if n == 0 { "first defined here".to_owned() } else { "and here".to_owned() };
                 diagnostic = diagnostic.with_label(label(i, what));
             }
-            let first = &env.entries[definitions[0]].value;
-            let last = &env.entries[definitions[definitions.len() - 1]].value;
-            out.push(diagnostic.with_help(format!(
-                "keep one definition: `dotenvy::dotenv()` loads the first value (`{}`), \
-                 `dotenvy::dotenv_override()` the last (`{}`)",
-                first.escape_debug(),
-                last.escape_debug()
-            )));
+            let (first, last) = (&env.entries[definitions[0]], &env.entries[definitions[definitions.len() - 1]]);
+            let file = model.files.get(env.file);
+            let help = if file.is_masked(&first.value_span) || file.is_masked(&last.value_span) {
+                "keep one definition: `dotenvy::dotenv()` loads the first value, \
+                 `dotenvy::dotenv_override()` the last (values of this key are not shown)"
+                    .to_owned()
+            } else {
+                format!(
+                    "keep one definition: `dotenvy::dotenv()` loads the first value (`{}`), \
+                     `dotenvy::dotenv_override()` the last (`{}`)",
+                    first.value.escape_debug(),
+                    last.value.escape_debug()
+                )
+            };
+            out.push(diagnostic.with_help(help));
         }
     }
 }

@@ -58,8 +58,13 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             if entry.is_unresolved() {
                 continue;
             }
+            let hidden = model.files.get(env.file).is_masked(&entry.value_span);
             let (message, label) = match entry.value.trim().parse::<i64>() {
+                Err(_) if hidden => (format!("`{}` is not an integer", entry.key), "not an integer".to_owned()),
                 Err(_) => (format!("`{}` is `{}`, not an integer", entry.key, entry.value.escape_debug()), "not an integer".to_owned()),
+                Ok(v) if hidden && (bound.min.is_some_and(|min| v < min) || bound.max.is_some_and(|max| v > max)) => {
+                    (format!("`{}` is outside the configured bounds", entry.key), "out of bounds".to_owned())
+                }
                 Ok(v) if bound.min.is_some_and(|min| v < min) => {
                     let min = bound.min.unwrap_or_default();
                     (format!("`{}` is {v}, below the configured minimum {min}", entry.key), format!("below {min}"))

@@ -6,12 +6,19 @@ use crate::suggest;
 declare_rule! {
     /// ## What it does
     /// Reports a rule id in a `kafka-lint: allow(..)` or `allow-file(..)` comment that is not a
-    /// rule of this tool.
+    /// rule of this tool, and a comment meant as a suppression that is not a valid one: the
+    /// marker in upper case or without its colon (`KAFKA-LINT: allow(..)`,
+    /// `kafka-lint allow(..)`), a verb other than `allow` and `allow-file`, an empty list
+    /// (`allow()`), a list without its `)`, or a doc or block comment (`/// kafka-lint: ..`,
+    /// `/* kafka-lint: .. */`; only plain line comments suppress). Text that only looks like a
+    /// comment (inside a string literal, or inside a quoted env value) is not a comment and
+    /// suppresses nothing.
     ///
     /// ## Why is this bad?
-    /// A misspelt id suppresses nothing while looking as if it did: the finding it was meant for
-    /// is still reported, or worse, the comment is copied around as if it worked. Linters that
-    /// ignore unknown names in suppressions silently are a common complaint.
+    /// A misspelt id or a malformed comment suppresses nothing while looking as if it did: the
+    /// finding it was meant for is still reported, or worse, the comment is copied around as
+    /// if it worked. Linters that ignore unknown names in suppressions silently are a common
+    /// complaint.
     ///
     /// ## Example
     /// ```dotenv
@@ -26,11 +33,18 @@ declare_rule! {
     /// ```
     id: "invalid-suppression",
     level: Deny,
-    summary: "A suppression comment names a rule that does not exist",
+    summary: "A suppression comment is malformed or names a rule that does not exist",
 }
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for suppression in &model.suppressions {
+        if let Some(m) = &suppression.malformed {
+            let label = Label::new(suppression.file, m.span.clone(), "not a valid suppression");
+            out.push(
+                Diagnostic::new(Rule::InvalidSuppression, format!("{}: it suppresses nothing", m.message), label)
+                    .with_help(m.help.clone()),
+            );
+        }
         for entry in &suppression.entries {
             let Err(id) = &entry.rule else { continue };
             let message = format!("`{id}` is not a rule of cargo-kafka-lint");

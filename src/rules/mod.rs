@@ -86,6 +86,7 @@ registry! {
     UnbracedEnvSubstitution => unbraced_env_substitution,
     UnparsableEnvLine => unparsable_env_line,
     UnreadableFile => unreadable_file,
+    CargoMetadataFailed => cargo_metadata_failed,
     ConsumerMissingTimeouts => consumer_missing_timeouts,
     UnresolvedConsumerConfig => unresolved_consumer_config,
     UnparsableRustSource => unparsable_rust_source,

@@ -40,8 +40,14 @@ declare_rule! {
 
 pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     for env in &model.env_files {
+        let file = model.files.get(env.file);
         for (n, error) in env.errors.iter().enumerate() {
-            let (message, label, mut help) = describe(&error.kind);
+            // A secret's value is masked in snippets; the message must not quote it either.
+            let (message, label, mut help) = if file.is_masked(&error.span) {
+                describe_hidden(&error.kind)
+            } else {
+                describe(&error.kind)
+            };
             if n == 0 {
                 let after = env.entries.iter().filter(|e| e.key_span.start > error.span.start).count();
                 let lost = match after {
@@ -77,6 +83,23 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// As [`describe`], without quoting text of the line: for a value that is not shown.
+fn describe_hidden(kind: &LineErrorKind) -> (String, String, String) {
+    let (message, label, help) = describe(kind);
+    let message = match kind {
+        LineErrorKind::InvalidKeyStart(_) => "a key cannot start with this character".to_owned(),
+        LineErrorKind::MissingEquals { .. } => "this line has no `=`".to_owned(),
+        LineErrorKind::TextAfterWhitespace(_) => "unquoted value continues after a space".to_owned(),
+        LineErrorKind::InvalidEscape(_) => "an escape in this value is not one dotenvy accepts".to_owned(),
+        _ => message,
+    };
+    let help = match kind {
+        LineErrorKind::MissingEquals { .. } => "write `KEY=value`, or remove the line".to_owned(),
+        _ => help,
+    };
+    (message, label, help)
 }
 
 /// Message, label and help for each kind of rejected line.

@@ -6,6 +6,7 @@ pub mod config;
 pub mod eval;
 pub mod flow;
 pub mod index;
+pub mod lex;
 pub mod parse;
 pub mod types;
 

@@ -8,6 +8,11 @@ use std::ops::Range;
 
 use proc_macro2::Span;
 
+use crate::rust::lex::{
+    memchr_from, raw_string_start, skip_block_comment, skip_char_or_lifetime, skip_raw_string,
+    skip_string,
+};
+
 /// Deepest bracket nesting parsed; deeper files are reported instead of parsed.
 pub const MAX_NESTING: usize = 256;
 
@@ -220,103 +225,6 @@ fn starts_new_expression(rest: &[u8]) -> bool {
         }
         _ => false,
     }
-}
-
-/// The index just past the next `byte` at or after `from` (or the end).
-fn memchr_from(bytes: &[u8], from: usize, byte: u8) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == byte)
-        .map_or(bytes.len(), |n| from + n + 1)
-}
-
-/// Skips a (nested) block comment starting at `from`.
-fn skip_block_comment(bytes: &[u8], from: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = from;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// Skips the rest of a string literal whose contents start at `from`.
-fn skip_string(bytes: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// Skips a character literal, or just the quote of a lifetime or label.
-fn skip_char_or_lifetime(bytes: &[u8], from: usize) -> usize {
-    // 'x', '\n', '\u{..}', 'é' (up to 4 bytes): a closing quote within a few bytes.
-    if bytes.get(from + 1) == Some(&b'\\') {
-        return bytes[from + 2..]
-            .iter()
-            .take(12)
-            .position(|b| *b == b'\'')
-            .map_or(from + 1, |n| from + 2 + n + 1);
-    }
-    (2..=5)
-        .find(|n| bytes.get(from + n) == Some(&b'\'') && bytes.get(from + 1) != Some(&b'\''))
-        .map_or(from + 1, |n| from + n + 1)
-}
-
-/// `(hashes, index of the opening quote)` when a raw string (`r"`, `r#"`, `br#"`, `cr"`)
-/// starts at `at` (and not in the middle of an identifier).
-fn raw_string_start(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-    if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
-        return None;
-    }
-    let mut i = at;
-    if bytes[i] == b'b' || bytes[i] == b'c' {
-        i += 1;
-    }
-    if bytes.get(i) != Some(&b'r') {
-        return None;
-    }
-    i += 1;
-    let hashes = bytes[i..].iter().take_while(|b| **b == b'#').count();
-    i += hashes;
-    (bytes.get(i) == Some(&b'"')).then_some((hashes, i))
-}
-
-/// Skips the rest of a raw string whose contents start at `from`.
-fn skip_raw_string(bytes: &[u8], from: usize, hashes: usize) -> usize {
-    let mut i = from;
-    while i < bytes.len() {
-        if bytes[i] == b'"'
-            && bytes[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|b| **b == b'#')
-                .count()
-                == hashes
-        {
-            return i + 1 + hashes;
-        }
-        i += 1;
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

@@ -4,12 +4,20 @@
 //! `kafka-lint.toml` / `.kafka-lint.toml` at the linted root. Every mistake in it is an error
 //! with a span into the file it came from.
 
+// A configuration error is made at most once per run and carries its snippet; its size does
+// not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
+
+mod error;
+
+pub use error::ConfigError;
 
 use crate::rules::{Level, Rule};
 use crate::setting::Setting;
@@ -21,9 +29,9 @@ use crate::suggest;
 pub struct RawConfig {
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
-    exclude: Option<Vec<String>>,
-    env_files: Option<Vec<String>>,
-    test_env_files: Option<Vec<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    env_files: Option<Vec<Spanned<String>>>,
+    test_env_files: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Vec<String>>,
     required: Option<Vec<Spanned<String>>>,
@@ -35,8 +43,8 @@ pub struct RawConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Broker {
-    min_session_timeout_ms: Option<u64>,
-    max_session_timeout_ms: Option<u64>,
+    min_session_timeout_ms: Option<Spanned<u64>>,
+    max_session_timeout_ms: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -49,8 +57,8 @@ struct Test {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct BoundConfig {
     key: String,
-    min: Option<i64>,
-    max: Option<i64>,
+    min: Option<Spanned<i64>>,
+    max: Option<Spanned<i64>>,
     files: Option<Spanned<FilesConfig>>,
 }
 
@@ -120,16 +128,19 @@ pub struct Configs {
     pub root: Config,
     /// Package folder → its configuration (already merged over the root's).
     pub packages: BTreeMap<PathBuf, Config>,
+    /// Manifests whose tables could not be read, and why (for verbose output).
+    pub notes: Vec<(PathBuf, String)>,
 }
 
 impl Configs {
     /// The configuration of the innermost package holding `path`, else the root's.
     pub fn for_path(&self, path: &Path) -> &Config {
-        self.packages
-            .iter()
-            .filter(|(dir, _)| path.starts_with(dir))
-            .max_by_key(|(dir, _)| dir.as_os_str().len())
-            .map_or(&self.root, |(_, c)| c)
+        if self.packages.is_empty() {
+            return &self.root;
+        }
+        path.ancestors()
+            .find_map(|dir| self.packages.get(dir))
+            .unwrap_or(&self.root)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Config> {
@@ -146,7 +157,7 @@ pub fn load(
     packages: &[PathBuf],
 ) -> Result<Configs, ConfigError> {
     load_from(explicit, root, cargo, packages).map_err(|mut e| {
-        e.path = PathBuf::from(crate::display_name(root, &e.path));
+        e.name(crate::display_name(root, &e.path));
         e
     })
 }
@@ -158,7 +169,7 @@ fn load_from(
     packages: &[PathBuf],
 ) -> Result<Configs, ConfigError> {
     if let Some(path) = explicit {
-        let source = read(path, &[])?.unwrap_or_else(|| Source {
+        let source = read(path, &[], true)?.unwrap_or_else(|| Source {
             path: path.into(),
             text: String::new(),
             raw: RawConfig::default(),
@@ -166,18 +177,22 @@ fn load_from(
         return Ok(Configs {
             root: source.apply(&Config::default())?,
             packages: BTreeMap::new(),
+            notes: Vec::new(),
         });
     }
+    let mut notes = Vec::new();
     if cargo {
-        let workspace = read_if_exists(
+        let workspace = read_manifest_table(
             &root.join("Cargo.toml"),
             &["workspace", "metadata", "kafka-lint"],
+            &mut notes,
         )?;
         let mut own = Vec::new();
         for dir in packages {
-            if let Some(source) = read_if_exists(
+            if let Some(source) = read_manifest_table(
                 &dir.join("Cargo.toml"),
                 &["package", "metadata", "kafka-lint"],
+                &mut notes,
             )? {
                 own.push((dir.clone(), source));
             }
@@ -190,6 +205,7 @@ fn load_from(
             let mut configs = Configs {
                 root: base.clone(),
                 packages: BTreeMap::new(),
+                notes,
             };
             for (dir, source) in own {
                 configs.packages.insert(dir, source.apply(&base)?);
@@ -202,68 +218,71 @@ fn load_from(
             return Ok(Configs {
                 root: source.apply(&Config::default())?,
                 packages: BTreeMap::new(),
+                notes,
             });
         }
     }
-    Ok(Configs::default())
+    Ok(Configs {
+        notes,
+        ..Configs::default()
+    })
 }
 
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "invalid configuration in `{}`: {}",
-            self.path.display(),
-            self.message
-        )
+/// The `kafka-lint` table of a manifest. A manifest that cannot be read or is not TOML is
+/// left out with a note (cargo reports it, or `cargo-metadata-failed` does): a broken
+/// manifest never stops the lint. Mistakes inside the table are configuration errors.
+fn read_manifest_table(
+    path: &Path,
+    table: &[&str],
+    notes: &mut Vec<(PathBuf, String)>,
+) -> Result<Option<Source>, ConfigError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
     }
+    let name = table.join(".");
+    let text = match crate::fs::read_text(path, crate::fs::MAX_CONFIG_BYTES) {
+        Ok(text) => text,
+        Err(reason) => {
+            notes.push((
+                path.to_path_buf(),
+                format!("its `[{name}]` table was not read: {reason}"),
+            ));
+            return Ok(None);
+        }
+    };
+    if let Err(e) = toml::from_str::<toml::Table>(&text) {
+        notes.push((
+            path.to_path_buf(),
+            format!(
+                "its `[{name}]` table was not read: not valid TOML ({})",
+                e.message()
+            ),
+        ));
+        return Ok(None);
+    }
+    let raw = parse(&text, table).map_err(|e| {
+        let labels = e
+            .span()
+            .map(|s| (s, e.message().to_owned()))
+            .into_iter()
+            .collect();
+        ConfigError::new(path, &text, labels, e.message(), None)
+    })?;
+    Ok(raw.map(|raw| Source {
+        path: path.to_path_buf(),
+        text,
+        raw,
+    }))
 }
 
-impl std::error::Error for ConfigError {}
-
-impl miette::Diagnostic for ConfigError {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("config"))
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span
-            .as_ref()
-            .map(|_| &self.text as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
-        let label = miette::LabeledSpan::new_primary_with_span(
-            Some(self.message.clone()),
-            span.start..span.end,
-        );
-        Some(Box::new(std::iter::once(label)))
-    }
-}
-
+/// Reads a configuration file the tool found (not one named on the command line): never
+/// through a symbolic link, never a FIFO, never more than [`crate::fs::MAX_CONFIG_BYTES`].
 fn read_if_exists(path: &Path, table: &[&str]) -> Result<Option<Source>, ConfigError> {
-    if path.is_file() {
-        read(path, table)
+    if std::fs::symlink_metadata(path).is_ok() {
+        read(path, table, false)
     } else {
         Ok(None)
     }
-}
-
-/// A mistake in a configuration file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub text: String,
-    pub span: Option<Range<usize>>,
-    pub message: String,
-    pub help: Option<String>,
 }
 
 /// The configuration names of the logical settings (`[keys]`, `required`).
@@ -293,13 +312,8 @@ impl Source {
         message: String,
         help: Option<String>,
     ) -> ConfigError {
-        ConfigError {
-            path: self.path.clone(),
-            text: self.text.clone(),
-            span,
-            message,
-            help,
-        }
+        let labels = span.map(|s| (s, message.clone())).into_iter().collect();
+        ConfigError::new(&self.path, &self.text, labels, message, help)
     }
 
     /// Applies this table over `base` (keys it sets replace the base's; rules merge per rule).
@@ -330,19 +344,23 @@ impl Source {
             };
             config.rules.insert(rule, level);
         }
-        let replace = |target: &mut Vec<String>, value: &Option<Vec<String>>| {
-            if let Some(v) = value {
-                target.clone_from(v);
-            }
-        };
-        replace(&mut config.exclude, &raw.exclude);
-        replace(&mut config.env_files, &raw.env_files);
-        replace(&mut config.test_env_files, &raw.test_env_files);
-        for globs in [&config.exclude, &config.env_files, &config.test_env_files] {
+        for (target, value) in [
+            (&mut config.exclude, &raw.exclude),
+            (&mut config.env_files, &raw.env_files),
+            (&mut config.test_env_files, &raw.test_env_files),
+        ] {
+            let Some(globs) = value else { continue };
             for glob in globs {
-                globset::Glob::new(glob)
-                    .map_err(|e| self.error(None, format!("invalid glob `{glob}`: {e}"), None))?;
+                globset::Glob::new(glob.get_ref()).map_err(|e| {
+                    let kind = e.kind().to_string();
+                    self.error(
+                        Some(glob.span()),
+                        format!("invalid glob `{}`: {kind}", glob.get_ref()),
+                        None,
+                    )
+                })?;
             }
+            *target = globs.iter().map(|g| g.get_ref().clone()).collect();
         }
         for (name, keys) in &raw.keys {
             let setting = self.setting(name)?;
@@ -355,12 +373,26 @@ impl Source {
                 .collect::<Result<_, _>>()?;
         }
         if let Some(broker) = &raw.broker {
-            config.broker_min_session_ms = broker
-                .min_session_timeout_ms
-                .unwrap_or(config.broker_min_session_ms);
-            config.broker_max_session_ms = broker
-                .max_session_timeout_ms
-                .unwrap_or(config.broker_max_session_ms);
+            let (min, max) = (
+                &broker.min_session_timeout_ms,
+                &broker.max_session_timeout_ms,
+            );
+            config.broker_min_session_ms = min
+                .as_ref()
+                .map_or(config.broker_min_session_ms, |v| *v.get_ref());
+            config.broker_max_session_ms = max
+                .as_ref()
+                .map_or(config.broker_max_session_ms, |v| *v.get_ref());
+            if config.broker_min_session_ms > config.broker_max_session_ms {
+                return Err(self.disagree(
+                    min.as_ref().map(Spanned::span),
+                    max.as_ref().map(Spanned::span),
+                    format!(
+                        "the broker's minimum session timeout ({} ms) is above its maximum ({} ms)",
+                        config.broker_min_session_ms, config.broker_max_session_ms
+                    ),
+                ));
+            }
         }
         if let Some(budget) = raw.test.as_ref().and_then(|t| t.teardown_budget_ms) {
             config.teardown_budget_ms = budget;
@@ -372,6 +404,24 @@ impl Source {
                 .collect::<Result<_, _>>()?;
         }
         Ok(config)
+    }
+
+    /// A minimum above its maximum: labels on both where this table sets them.
+    fn disagree(
+        &self,
+        min: Option<Range<usize>>,
+        max: Option<Range<usize>>,
+        message: String,
+    ) -> ConfigError {
+        let mut labels: Vec<(Range<usize>, String)> = Vec::new();
+        labels.extend(min.map(|s| (s, "the minimum".to_owned())));
+        labels.extend(max.map(|s| (s, "is above this maximum".to_owned())));
+        let help = (labels.len() < 2).then(|| {
+            "the other value comes from a table this one is merged over \
+             (`[workspace.metadata.kafka-lint]`, or the defaults 6000..=1800000)"
+                .to_owned()
+        });
+        ConfigError::new(&self.path, &self.text, labels, message, help)
     }
 
     fn setting(&self, name: &Spanned<String>) -> Result<Setting, ConfigError> {
@@ -414,37 +464,90 @@ impl Source {
             }
             Some((FilesConfig::Globs(globs), _)) => BoundFiles::Globs(globs.clone()),
         };
+        let (min, max) = (b.min.as_ref(), b.max.as_ref());
+        if let (Some(low), Some(high)) = (min, max) {
+            if low.get_ref() > high.get_ref() {
+                return Err(self.disagree(
+                    Some(low.span()),
+                    Some(high.span()),
+                    format!(
+                        "the bound on `{}` has its minimum ({}) above its maximum ({})",
+                        b.key,
+                        low.get_ref(),
+                        high.get_ref()
+                    ),
+                ));
+            }
+        }
         Ok(Bound {
             key: b.key.clone(),
-            min: b.min,
-            max: b.max,
+            min: min.map(|v| *v.get_ref()),
+            max: max.map(|v| *v.get_ref()),
             files,
         })
     }
 }
 
 /// Parses a configuration table. `table` is the path of the table inside the file
-/// (`["workspace", "metadata", "kafka-lint"]`); an empty path is the whole file.
-pub fn read(path: &Path, table: &[&str]) -> Result<Option<Source>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        text: String::new(),
-        span: None,
-        message: format!("cannot read the configuration: {e}"),
-        help: None,
+/// (`["workspace", "metadata", "kafka-lint"]`); an empty path is the whole file. A file named
+/// on the command line (`explicit`) is read through links; one the tool found is not.
+pub fn read(path: &Path, table: &[&str], explicit: bool) -> Result<Option<Source>, ConfigError> {
+    let limit = crate::fs::MAX_CONFIG_BYTES;
+    let text = if explicit {
+        read_followed(path, limit)
+    } else {
+        crate::fs::read_text(path, limit)
+    }
+    .map_err(|reason| {
+        let linked = !explicit && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+        ConfigError::new(
+            path,
+            "",
+            Vec::new(),
+            format!("cannot read the configuration: {reason}"),
+            linked.then(|| {
+                "a link in the tree may point outside it, so it is not read; name the file it \
+                 points to with `--config`"
+                    .to_owned()
+            }),
+        )
     })?;
-    let raw = parse(&text, table).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        text: text.clone(),
-        span: e.span(),
-        message: e.message().to_owned(),
-        help: None,
+    let raw = parse(&text, table).map_err(|e| {
+        let labels = e
+            .span()
+            .map(|s| (s, e.message().to_owned()))
+            .into_iter()
+            .collect();
+        ConfigError::new(path, &text, labels, e.message(), None)
     })?;
     Ok(raw.map(|raw| Source {
         path: path.to_path_buf(),
         text,
         raw,
     }))
+}
+
+/// A file named on the command line: links followed, still at most `limit` bytes.
+fn read_followed(path: &Path, limit: u64) -> Result<String, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(crate::fs::ReadError::TooLarge {
+            size: std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
+            limit,
+        }
+        .to_string());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// The table at `table` in the document, deserialized with spans into the whole document.
@@ -526,14 +629,14 @@ files = "test"
     fn errors_point_at_the_mistake() {
         let text = "[rules]\nslow-test-teardwn = \"deny\"\n";
         let err = source(text).apply(&Config::default()).unwrap_err();
-        assert_eq!(&text[err.span.unwrap()], "slow-test-teardwn");
+        assert_eq!(&text[err.labels[0].0.clone()], "slow-test-teardwn");
         assert_eq!(
             err.help.as_deref(),
             Some("did you mean `slow-test-teardown`?")
         );
         let text = "[rules]\nslow-test-teardown = \"error\"\n";
         let err = source(text).apply(&Config::default()).unwrap_err();
-        assert_eq!(&text[err.span.unwrap()], "\"error\"");
+        assert_eq!(&text[err.labels[0].0.clone()], "\"error\"");
         let err = parse("colour = 1\n", &[]).unwrap_err();
         assert!(err.message().contains("unknown field `colour`"), "{err}");
         let err = parse("[test]\nteardown-budget-ms = \"ten\"\n", &[]).unwrap_err();
