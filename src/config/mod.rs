@@ -260,19 +260,7 @@ fn read_manifest_table(
         ));
         return Ok(None);
     }
-    let raw = parse(&text, table).map_err(|e| {
-        let labels = e
-            .span()
-            .map(|s| (s, e.message().to_owned()))
-            .into_iter()
-            .collect();
-        ConfigError::new(path, &text, labels, e.message(), None)
-    })?;
-    Ok(raw.map(|raw| Source {
-        path: path.to_path_buf(),
-        text,
-        raw,
-    }))
+    source(path, text, table)
 }
 
 /// Reads a configuration file the tool found (not one named on the command line): never
@@ -512,6 +500,11 @@ pub fn read(path: &Path, table: &[&str], explicit: bool) -> Result<Option<Source
             }),
         )
     })?;
+    source(path, text, table)
+}
+
+/// The table at `table` of a configuration file's text; TOML and schema errors point into it.
+fn source(path: &Path, text: String, table: &[&str]) -> Result<Option<Source>, ConfigError> {
     let raw = parse(&text, table).map_err(|e| {
         let labels = e
             .span()
