@@ -28,6 +28,66 @@ impl fmt::Display for Severity {
     }
 }
 
+/// The level a rule runs at, as users configure it (`allow`, `warn`, `deny`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    /// The severity of the findings of a rule at this level; `None` when it does not run.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Allow => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Deny => Some(Severity::Error),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// `allow`, `warn` or `deny`, as written in configuration and on the command line.
+    pub fn from_name(name: &str) -> Option<Level> {
+        [Level::Allow, Level::Warn, Level::Deny]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+    }
+}
+
+/// One replacement in a file: the bytes of `span` become `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+/// How sure a fix is to keep a working client working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// The result is what the file evidently already means (`--fix`).
+    Safe,
+    /// It changes behaviour (`--fix --unsafe-fixes`).
+    Unsafe,
+    /// Shown, never applied.
+    DisplayOnly,
+}
+
+/// Edits that resolve a finding, as ruff's `Fix`: byte ranges plus text, applied from the back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
 /// A span of a file with what it means for the diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Label {
@@ -59,6 +119,8 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The edits that fix it, when the tool knows them exactly.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -72,6 +134,7 @@ impl Diagnostic {
             primary,
             secondary: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 

@@ -14,6 +14,47 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::Configs;
 use crate::env::{is_env_file_name, is_test_env_file_name};
+use crate::workspace::Workspace;
+
+/// Every file a run lints: the walk of the workspace's roots, with the configuration's globs,
+/// left to the selected members; env files with whether each is a test env file.
+pub fn files(ws: &Workspace, configs: &Configs) -> Found {
+    let matchers = Matchers::new(&ws.root, configs);
+    let skip = Skip {
+        target_dir: ws.target_dir.as_deref(),
+        excluded: &ws.excluded,
+        nested_workspaces: ws.manifest.is_some(),
+    };
+    let mut found = discover(&ws.walk_roots(), &skip, &matchers);
+    found.retain(|path| ws.holds_selected(path));
+    let env_files = std::mem::take(&mut found.env_files)
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let is_test = matchers.is_test_env_file(&path, &name);
+            (path, is_test)
+        })
+        .collect();
+    Found {
+        env_files,
+        rust_files: std::mem::take(&mut found.rust_files),
+        rest: found,
+    }
+}
+
+/// The files of a run.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Env files, sorted, each with whether it is a test env file.
+    pub env_files: Vec<(PathBuf, bool)>,
+    /// Rust files, sorted.
+    pub rust_files: BTreeSet<PathBuf>,
+    /// What else the walk found: unreadable paths, skipped ones, manifest folders.
+    pub rest: Discovered,
+}
 
 /// What the walk found.
 #[derive(Debug, Default)]
@@ -175,7 +216,7 @@ impl Matchers {
             std::iter::once((Some(Path::new("")), &configs.root)).chain(packages)
         {
             let Some(prefix) = prefix else { continue };
-            let prefix = crate::display_name(Path::new(""), prefix);
+            let prefix = crate::source::display_name(Path::new(""), prefix);
             for (set, globs) in
                 sets.iter_mut()
                     .zip([&config.exclude, &config.env_files, &config.test_env_files])
@@ -203,7 +244,7 @@ impl Matchers {
     }
 
     fn relative(&self, path: &Path) -> String {
-        crate::display_name(&self.root, path)
+        crate::source::display_name(&self.root, path)
     }
 
     pub fn excluded(&self, path: &Path) -> bool {

@@ -94,6 +94,37 @@ pub fn names() -> Vec<&'static str> {
     names
 }
 
+/// librdkafka's default for an integer property, in its unit (milliseconds for `*.ms`).
+pub fn default_value(name: &str) -> Option<u64> {
+    property(name)?.default.parse().ok()
+}
+
+/// A librdkafka integer property measured in milliseconds.
+pub fn is_timeout_property(name: &str) -> bool {
+    property(name).is_some_and(Property::is_timeout)
+}
+
+/// librdkafka's error for a plain value of a `*.ms` property outside its range: `Configuration
+/// property "socket.timeout.ms" value 5 is outside allowed range 10..300000`.
+pub fn range_error(name: &str, text: &str) -> Option<String> {
+    let property = property(name).filter(|p| p.is_timeout())?;
+    let (low, high) = property.range?;
+    let value = i64::try_from(crate::timeout::TimeoutValue::parse(text).plain()?).ok()?;
+    (value < low || value > high).then(|| {
+        format!(
+            "Configuration property \"{name}\" value {value} is outside allowed range {low}..{high}"
+        )
+    })
+}
+
+/// A value librdkafka accepts for `name`, in milliseconds: malformed and out-of-range values
+/// take part in no relation (their own rules report them).
+pub fn accepted_ms(name: &str, text: &str) -> Option<u64> {
+    crate::timeout::TimeoutValue::parse(text)
+        .plain()
+        .filter(|_| range_error(name, text).is_none())
+}
+
 /// Java client property names that librdkafka spells differently or does not have, with what
 /// to write instead.
 pub fn java_hint(name: &str) -> Option<&'static str> {
@@ -140,6 +171,12 @@ mod tests {
         );
         assert!(property("fetch.max.wait.ms").is_none());
         assert!(names().len() > 150);
+        assert_eq!(default_value("session.timeout.ms"), Some(45_000));
+        assert_eq!(default_value("heartbeat.interval.ms"), Some(3000));
+        assert_eq!(default_value("max.poll.interval.ms"), Some(300_000));
+        assert_eq!(default_value("fetch.wait.max.ms"), Some(500));
+        assert!(range_error("socket.timeout.ms", "5").is_some());
+        assert_eq!(accepted_ms("socket.timeout.ms", "5000"), Some(5000));
     }
 
     #[test]

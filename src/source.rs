@@ -197,6 +197,23 @@ impl Files {
     }
 }
 
+/// The path relative to the root with `/` separators (the name rules and sorting use); paths
+/// outside the root stay as they are.
+pub fn display_name(root: &std::path::Path, path: &std::path::Path) -> String {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return path.to_string_lossy().into_owned();
+    };
+    let parts: Vec<_> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,54 +9,11 @@
 //! case, no colon, an unknown verb, an empty or unclosed list, a doc or block comment) is
 //! reported by `invalid-suppression`, never ignored.
 
-use std::cell::Cell;
 use std::ops::Range;
 
-use crate::rules::Rule;
+use crate::model::suppression::{Entry, Malformed, Scope, Suppression};
 use crate::rust::lex::{Comment, CommentKind};
 use crate::source::FileId;
-
-/// What a suppression covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Findings on the comment's line or the line after it (or in a statement that starts on
-    /// the line after it).
-    Line,
-    /// Every finding in the file.
-    File,
-}
-
-/// One rule id written in a suppression.
-#[derive(Debug)]
-pub struct Entry {
-    /// The rule, or the unknown id as written.
-    pub rule: Result<Rule, String>,
-    pub span: Range<usize>,
-    /// Set once the entry has suppressed a finding.
-    pub used: Cell<bool>,
-}
-
-/// A comment meant as a suppression that is not a valid one: it suppresses nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
-    pub span: Range<usize>,
-    pub message: String,
-    pub help: String,
-}
-
-/// One `kafka-lint: allow(..)` comment.
-#[derive(Debug)]
-pub struct Suppression {
-    pub file: FileId,
-    /// 1-based line of the comment.
-    pub line: usize,
-    /// Whether code precedes the comment on its line (an end-of-line comment).
-    pub trailing: bool,
-    pub scope: Scope,
-    pub entries: Vec<Entry>,
-    /// Why the comment is not a valid suppression, when it is not (then it has no entries).
-    pub malformed: Option<Malformed>,
-}
 
 const MARKER: &str = "kafka-lint:";
 
@@ -206,9 +163,8 @@ fn parse(text: &str, at: usize) -> Result<(Scope, Vec<Entry>), (String, &'static
             continue;
         }
         entries.push(Entry {
-            rule: Rule::from_id(id).ok_or_else(|| id.to_owned()),
+            id: id.to_owned(),
             span: id_at..id_at + id.len(),
-            used: Cell::new(false),
         });
     }
     if entries.is_empty() {
@@ -218,29 +174,6 @@ fn parse(text: &str, at: usize) -> Result<(Scope, Vec<Entry>), (String, &'static
         ));
     }
     Ok((scope, entries))
-}
-
-impl Suppression {
-    /// Marks and reports whether this suppression covers a finding of `rule` on `line`, where
-    /// `statement_lines` are the first lines of the statements and items that contain it.
-    pub fn covers(&self, rule: Rule, line: usize, statement_lines: &[usize]) -> bool {
-        let here = match self.scope {
-            Scope::File => true,
-            Scope::Line => {
-                line == self.line
-                    || (!self.trailing
-                        && (line == self.line + 1 || statement_lines.contains(&(self.line + 1))))
-            }
-        };
-        if !here {
-            return false;
-        }
-        let Some(entry) = self.entries.iter().find(|e| e.rule == Ok(rule)) else {
-            return false;
-        };
-        entry.used.set(true);
-        true
-    }
 }
 
 #[cfg(test)]
@@ -262,7 +195,7 @@ mod tests {
         );
         assert_eq!(s.len(), 2);
         assert!(s[0].trailing && s[0].scope == Scope::Line && s[0].line == 1);
-        assert_eq!(s[0].entries[0].rule, Ok(Rule::SlowTestTeardown));
+        assert_eq!(s[0].entries[0].id, "slow-test-teardown");
         assert_eq!(s[1].scope, Scope::File);
     }
 
@@ -273,7 +206,7 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].entries.len(), 2);
         assert_eq!(&text[s[0].entries[1].span.clone()], "nope");
-        assert_eq!(s[0].entries[1].rule, Err("nope".to_owned()));
+        assert_eq!(s[0].entries[1].id, "nope");
     }
 
     #[test]

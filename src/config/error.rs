@@ -18,8 +18,14 @@ pub struct ConfigError {
     shown: String,
     pub message: String,
     pub help: Option<String>,
-    /// Byte ranges of the file and what each means; the first is the primary label.
-    pub labels: Vec<(Range<usize>, String)>,
+    /// Byte ranges of the file and what each means (the first is the primary label), and the
+    /// snippet they are drawn on.
+    detail: Box<Detail>,
+}
+
+#[derive(Debug, Clone)]
+struct Detail {
+    labels: Vec<(Range<usize>, String)>,
     source: Option<(NamedSnippet, LineCol)>,
 }
 
@@ -48,16 +54,23 @@ impl ConfigError {
             shown: String::new(),
             message: humanize(&message.into()),
             help,
-            labels: labels.into_iter().map(|(s, l)| (s, humanize(&l))).collect(),
-            source,
+            detail: Box::new(Detail {
+                labels: labels.into_iter().map(|(s, l)| (s, humanize(&l))).collect(),
+                source,
+            }),
         };
         error.name(shown);
         error
     }
 
+    /// Byte ranges of the file and what each means; the first is the primary label.
+    pub fn spans(&self) -> &[(Range<usize>, String)] {
+        &self.detail.labels
+    }
+
     /// Names the file `shown` in the message and the snippet.
     pub fn name(&mut self, shown: String) {
-        if let Some((named, at)) = &mut self.source {
+        if let Some((named, at)) = &mut self.detail.source {
             named.name = format!("{shown}:{}:{}", at.line, at.column);
         }
         self.shown = shown;
@@ -106,14 +119,16 @@ impl miette::Diagnostic for ConfigError {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source
+        self.detail
+            .source
             .as_ref()
             .map(|(named, _)| named as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let (named, _) = self.source.as_ref()?;
+        let (named, _) = self.detail.source.as_ref()?;
         let labels = self
+            .detail
             .labels
             .iter()
             .zip(&named.snippet.spans)
@@ -157,7 +172,7 @@ mod tests {
             "bad",
             None,
         );
-        let (named, _) = e.source.as_ref().unwrap();
+        let (named, _) = e.detail.source.as_ref().unwrap();
         assert!(
             named.snippet.text.len() < 1000,
             "{}",

@@ -4,10 +4,6 @@
 //! `kafka-lint.toml` / `.kafka-lint.toml` at the linted root. Every mistake in it is an error
 //! with a span into the file it came from.
 
-// A configuration error is made at most once per run and carries its snippet; its size does
-// not matter.
-#![allow(clippy::result_large_err)]
-
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,9 +15,9 @@ mod error;
 
 pub use error::ConfigError;
 
-use crate::rules::{Level, Rule};
+use crate::diagnostic::Level;
+use crate::policy;
 use crate::setting::Setting;
-use crate::suggest;
 
 /// The configuration keys as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -50,7 +46,7 @@ struct Broker {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Test {
-    teardown_budget_ms: Option<u64>,
+    teardown_budget_ms: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -77,20 +73,50 @@ pub enum BoundFiles {
     Globs(Vec<String>),
 }
 
+/// Where a configuration value is written: a span of one of the run's configuration files
+/// ([`Configs::sources`]), so that a finding can point at the threshold that produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigAt {
+    /// Index into [`Configs::sources`].
+    pub source: usize,
+    pub span: Range<usize>,
+}
+
+/// A number the configuration may set, and where it set it (`None`: the policy's default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threshold<T> {
+    pub value: T,
+    pub at: Option<ConfigAt>,
+}
+
+impl<T> Threshold<T> {
+    fn default(value: T) -> Self {
+        Threshold { value, at: None }
+    }
+}
+
 /// A custom bound on an env key (`env-value-out-of-bounds`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bound {
     pub key: String,
-    pub min: Option<i64>,
-    pub max: Option<i64>,
+    pub min: Option<Threshold<i64>>,
+    pub max: Option<Threshold<i64>>,
     pub files: BoundFiles,
+}
+
+/// A rule level set by configuration, by the rule id as written (the registry checks it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetting {
+    pub id: String,
+    pub level: Level,
+    pub at: ConfigAt,
 }
 
 /// The effective configuration of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Rule levels set by configuration (command-line flags override them).
-    pub rules: BTreeMap<Rule, Level>,
+    pub rules: Vec<RuleSetting>,
     pub exclude: Vec<String>,
     pub env_files: Vec<String>,
     pub test_env_files: Vec<String>,
@@ -98,24 +124,24 @@ pub struct Config {
     pub keys: BTreeMap<Setting, Vec<String>>,
     /// The timeouts every consumer and test env file must set.
     pub required: Vec<Setting>,
-    pub broker_min_session_ms: u64,
-    pub broker_max_session_ms: u64,
-    pub teardown_budget_ms: u64,
+    pub broker_min_session_ms: Threshold<u64>,
+    pub broker_max_session_ms: Threshold<u64>,
+    pub teardown_budget_ms: Threshold<u64>,
     pub bounds: Vec<Bound>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            rules: BTreeMap::new(),
+            rules: Vec::new(),
             exclude: Vec::new(),
             env_files: Vec::new(),
             test_env_files: Vec::new(),
             keys: BTreeMap::new(),
-            required: vec![Setting::Session, Setting::Heartbeat, Setting::Request],
-            broker_min_session_ms: 6000,
-            broker_max_session_ms: 1_800_000,
-            teardown_budget_ms: 10_000,
+            required: policy::REQUIRED.to_vec(),
+            broker_min_session_ms: Threshold::default(policy::BROKER_MIN_SESSION_MS),
+            broker_max_session_ms: Threshold::default(policy::BROKER_MAX_SESSION_MS),
+            teardown_budget_ms: Threshold::default(policy::TEARDOWN_BUDGET_MS),
             bounds: Vec::new(),
         }
     }
@@ -130,6 +156,15 @@ pub struct Configs {
     pub packages: BTreeMap<PathBuf, Config>,
     /// Manifests whose tables could not be read, and why (for verbose output).
     pub notes: Vec<(PathBuf, String)>,
+    /// The configuration files read, in the order [`ConfigAt::source`] counts them.
+    pub sources: Vec<ConfigFile>,
+}
+
+/// A configuration file the run read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 impl Configs {
@@ -146,6 +181,18 @@ impl Configs {
     pub fn all(&self) -> impl Iterator<Item = &Config> {
         std::iter::once(&self.root).chain(self.packages.values())
     }
+
+    /// An error at a configuration value (`message` labels it).
+    pub fn error_at(&self, at: &ConfigAt, message: String, help: Option<String>) -> ConfigError {
+        let file = &self.sources[at.source];
+        ConfigError::new(
+            &file.path,
+            &file.text,
+            vec![(at.span.clone(), message.clone())],
+            message,
+            help,
+        )
+    }
 }
 
 /// Reads the configuration of a run from the first source that has one: `--config`, the
@@ -157,7 +204,7 @@ pub fn load(
     packages: &[PathBuf],
 ) -> Result<Configs, ConfigError> {
     load_from(explicit, root, cargo, packages).map_err(|mut e| {
-        e.name(crate::display_name(root, &e.path));
+        e.name(crate::source::display_name(root, &e.path));
         e
     })
 }
@@ -168,64 +215,64 @@ fn load_from(
     cargo: bool,
     packages: &[PathBuf],
 ) -> Result<Configs, ConfigError> {
+    let mut configs = Configs::default();
     if let Some(path) = explicit {
         let source = read(path, &[], true)?.unwrap_or_else(|| Source {
             path: path.into(),
             text: String::new(),
             raw: RawConfig::default(),
         });
-        return Ok(Configs {
-            root: source.apply(&Config::default())?,
-            packages: BTreeMap::new(),
-            notes: Vec::new(),
-        });
+        configs.root = configs.apply(source, &Config::default())?;
+        return Ok(configs);
     }
-    let mut notes = Vec::new();
     if cargo {
         let workspace = read_manifest_table(
             &root.join("Cargo.toml"),
             &["workspace", "metadata", "kafka-lint"],
-            &mut notes,
+            &mut configs.notes,
         )?;
         let mut own = Vec::new();
         for dir in packages {
             if let Some(source) = read_manifest_table(
                 &dir.join("Cargo.toml"),
                 &["package", "metadata", "kafka-lint"],
-                &mut notes,
+                &mut configs.notes,
             )? {
                 own.push((dir.clone(), source));
             }
         }
         if workspace.is_some() || !own.is_empty() {
-            let base = match &workspace {
-                Some(source) => source.apply(&Config::default())?,
+            let base = match workspace {
+                Some(source) => configs.apply(source, &Config::default())?,
                 None => Config::default(),
             };
-            let mut configs = Configs {
-                root: base.clone(),
-                packages: BTreeMap::new(),
-                notes,
-            };
             for (dir, source) in own {
-                configs.packages.insert(dir, source.apply(&base)?);
+                let config = configs.apply(source, &base)?;
+                configs.packages.insert(dir, config);
             }
+            configs.root = base;
             return Ok(configs);
         }
     }
     for name in ["kafka-lint.toml", ".kafka-lint.toml"] {
         if let Some(source) = read_if_exists(&root.join(name), &[])? {
-            return Ok(Configs {
-                root: source.apply(&Config::default())?,
-                packages: BTreeMap::new(),
-                notes,
-            });
+            configs.root = configs.apply(source, &Config::default())?;
+            return Ok(configs);
         }
     }
-    Ok(Configs {
-        notes,
-        ..Configs::default()
-    })
+    Ok(configs)
+}
+
+impl Configs {
+    /// Applies a table over `base` and keeps its file, for labels that point into it.
+    fn apply(&mut self, source: Source, base: &Config) -> Result<Config, ConfigError> {
+        let config = source.apply(base, self.sources.len())?;
+        self.sources.push(ConfigFile {
+            path: source.path,
+            text: source.text,
+        });
+        Ok(config)
+    }
 }
 
 /// The `kafka-lint` table of a manifest. A manifest that cannot be read or is not TOML is
@@ -305,32 +352,25 @@ impl Source {
     }
 
     /// Applies this table over `base` (keys it sets replace the base's; rules merge per rule).
-    pub fn apply(&self, base: &Config) -> Result<Config, ConfigError> {
+    /// `source` is the index the file will have in [`Configs::sources`].
+    pub fn apply(&self, base: &Config, source: usize) -> Result<Config, ConfigError> {
         let raw = &self.raw;
         let mut config = base.clone();
+        let at = |span: Range<usize>| ConfigAt { source, span };
         for (id, level) in &raw.rules {
-            let rule = Rule::from_id(id.get_ref()).ok_or_else(|| {
-                let hint = suggest::closest(id.get_ref(), Rule::ALL.iter().map(|r| r.id()))
-                    .map(|c| format!("did you mean `{c}`?"));
-                self.error(
-                    Some(id.span()),
-                    format!("unknown rule `{}`", id.get_ref()),
-                    hint,
-                )
-            })?;
-            let level = match level.get_ref().as_str() {
-                "allow" => Level::Allow,
-                "warn" => Level::Warn,
-                "deny" => Level::Deny,
-                other => {
-                    return Err(self.error(
-                        Some(level.span()),
-                        format!("`{other}` is not a level"),
-                        Some("use \"allow\", \"warn\" or \"deny\"".into()),
-                    ));
-                }
+            let Some(level_value) = Level::from_name(level.get_ref()) else {
+                return Err(self.error(
+                    Some(level.span()),
+                    format!("`{}` is not a level", level.get_ref()),
+                    Some("use \"allow\", \"warn\" or \"deny\"".into()),
+                ));
             };
-            config.rules.insert(rule, level);
+            config.rules.retain(|r| r.id != *id.get_ref());
+            config.rules.push(RuleSetting {
+                id: id.get_ref().clone(),
+                level: level_value,
+                at: at(id.span()),
+            });
         }
         for (target, value) in [
             (&mut config.exclude, &raw.exclude),
@@ -365,30 +405,37 @@ impl Source {
                 &broker.min_session_timeout_ms,
                 &broker.max_session_timeout_ms,
             );
-            config.broker_min_session_ms = min
-                .as_ref()
-                .map_or(config.broker_min_session_ms, |v| *v.get_ref());
-            config.broker_max_session_ms = max
-                .as_ref()
-                .map_or(config.broker_max_session_ms, |v| *v.get_ref());
-            if config.broker_min_session_ms > config.broker_max_session_ms {
+            if let Some(v) = min {
+                config.broker_min_session_ms = threshold(v, source);
+            }
+            if let Some(v) = max {
+                config.broker_max_session_ms = threshold(v, source);
+            }
+            let (low, high) = (
+                config.broker_min_session_ms.value,
+                config.broker_max_session_ms.value,
+            );
+            if low > high {
                 return Err(self.disagree(
                     min.as_ref().map(Spanned::span),
                     max.as_ref().map(Spanned::span),
                     format!(
-                        "the broker's minimum session timeout ({} ms) is above its maximum ({} ms)",
-                        config.broker_min_session_ms, config.broker_max_session_ms
+                        "the broker's minimum session timeout ({low} ms) is above its maximum ({high} ms)"
                     ),
                 ));
             }
         }
-        if let Some(budget) = raw.test.as_ref().and_then(|t| t.teardown_budget_ms) {
-            config.teardown_budget_ms = budget;
+        if let Some(budget) = raw
+            .test
+            .as_ref()
+            .and_then(|t| t.teardown_budget_ms.as_ref())
+        {
+            config.teardown_budget_ms = threshold(budget, source);
         }
         if let Some(bounds) = &raw.bounds {
             config.bounds = bounds
                 .iter()
-                .map(|b| self.bound(b))
+                .map(|b| self.bound(b, source))
                 .collect::<Result<_, _>>()?;
         }
         Ok(config)
@@ -405,9 +452,12 @@ impl Source {
         labels.extend(min.map(|s| (s, "the minimum".to_owned())));
         labels.extend(max.map(|s| (s, "is above this maximum".to_owned())));
         let help = (labels.len() < 2).then(|| {
-            "the other value comes from a table this one is merged over \
-             (`[workspace.metadata.kafka-lint]`, or the defaults 6000..=1800000)"
-                .to_owned()
+            format!(
+                "the other value comes from a table this one is merged over \
+                 (`[workspace.metadata.kafka-lint]`), or is the default ({}..={})",
+                policy::BROKER_MIN_SESSION_MS,
+                policy::BROKER_MAX_SESSION_MS
+            )
         });
         ConfigError::new(&self.path, &self.text, labels, message, help)
     }
@@ -429,7 +479,7 @@ impl Source {
 
     fn requirable(&self, name: &Spanned<String>, setting: Setting) -> Result<Setting, ConfigError> {
         match setting {
-            Setting::Session | Setting::Heartbeat | Setting::Request => Ok(setting),
+            _ if policy::REQUIRED.contains(&setting) => Ok(setting),
             _ => Err(self.error(
                 Some(name.span()),
                 format!("`{}` cannot be required", name.get_ref()),
@@ -438,7 +488,7 @@ impl Source {
         }
     }
 
-    fn bound(&self, b: &BoundConfig) -> Result<Bound, ConfigError> {
+    fn bound(&self, b: &BoundConfig, source: usize) -> Result<Bound, ConfigError> {
         let files = match b.files.as_ref().map(|f| (f.get_ref(), f.span())) {
             None => BoundFiles::All,
             Some((FilesConfig::Word(w), _)) if w == "test" => BoundFiles::Test,
@@ -469,8 +519,8 @@ impl Source {
         }
         Ok(Bound {
             key: b.key.clone(),
-            min: min.map(|v| *v.get_ref()),
-            max: max.map(|v| *v.get_ref()),
+            min: min.map(|v| threshold(v, source)),
+            max: max.map(|v| threshold(v, source)),
             files,
         })
     }
@@ -518,6 +568,17 @@ fn source(path: &Path, text: String, table: &[&str]) -> Result<Option<Source>, C
         text,
         raw,
     }))
+}
+
+/// A value set by the table of `source`, with where it is written.
+fn threshold<T: Copy>(value: &Spanned<T>, source: usize) -> Threshold<T> {
+    Threshold {
+        value: *value.get_ref(),
+        at: Some(ConfigAt {
+            source,
+            span: value.span(),
+        }),
+    }
 }
 
 /// A file named on the command line: links followed, still at most `limit` bytes.
@@ -602,34 +663,34 @@ key = "SSE_CONSUMER_POOL_SIZE"
 max = 1
 files = "test"
 "#;
-        let config = source(text).apply(&Config::default()).unwrap();
+        let config = source(text).apply(&Config::default(), 0).unwrap();
         assert_eq!(
-            config.rules.get(&Rule::SlowTestTeardown),
-            Some(&Level::Deny)
+            (config.rules[0].id.as_str(), config.rules[0].level),
+            ("slow-test-teardown", Level::Deny)
         );
         assert_eq!(config.required, [Setting::Session, Setting::Request]);
         assert_eq!(config.keys[&Setting::Session], ["APP_SESSION_MS"]);
         assert_eq!(
-            (config.broker_min_session_ms, config.broker_max_session_ms),
+            (
+                config.broker_min_session_ms.value,
+                config.broker_max_session_ms.value
+            ),
             (3000, 1_800_000)
         );
-        assert_eq!(config.teardown_budget_ms, 20000);
+        // Where a threshold is set is kept, for labels; a default has no place.
+        let at = config.broker_min_session_ms.at.clone().unwrap();
+        assert_eq!(&text[at.span], "3000");
+        assert!(config.broker_max_session_ms.at.is_none());
+        assert_eq!(config.teardown_budget_ms.value, 20000);
         assert_eq!(config.bounds[0].files, BoundFiles::Test);
         assert_eq!(config.exclude, ["legacy/**"]);
     }
 
     #[test]
     fn errors_point_at_the_mistake() {
-        let text = "[rules]\nslow-test-teardwn = \"deny\"\n";
-        let err = source(text).apply(&Config::default()).unwrap_err();
-        assert_eq!(&text[err.labels[0].0.clone()], "slow-test-teardwn");
-        assert_eq!(
-            err.help.as_deref(),
-            Some("did you mean `slow-test-teardown`?")
-        );
         let text = "[rules]\nslow-test-teardown = \"error\"\n";
-        let err = source(text).apply(&Config::default()).unwrap_err();
-        assert_eq!(&text[err.labels[0].0.clone()], "\"error\"");
+        let err = source(text).apply(&Config::default(), 0).unwrap_err();
+        assert_eq!(&text[err.spans()[0].0.clone()], "\"error\"");
         let err = parse("colour = 1\n", &[]).unwrap_err();
         assert!(err.message().contains("unknown field `colour`"), "{err}");
         let err = parse("[test]\nteardown-budget-ms = \"ten\"\n", &[]).unwrap_err();

@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use crate::model::{ClientFacts, Model};
-use crate::rust::{Construction, KeyState};
+use crate::librdkafka;
+use crate::model::{ClientSite, Library, Model, Origin, State};
 use crate::setting::Setting;
 use crate::source::FileId;
 
@@ -55,37 +55,34 @@ pub struct TimeoutView {
     pub reason: Option<String>,
 }
 
-/// Every consumer of the model, in file order.
+/// Every consumer created in code, in file order.
 pub fn consumers(model: &Model) -> Vec<ConsumerView> {
     model
-        .clients
-        .iter()
-        .filter(|c| c.is_consumer())
-        .map(|c| view(model, c))
+        .code_sites(Library::Librdkafka)
+        .filter(|(_, site)| site.is_consumer())
+        .filter_map(|(index, site)| view(model, index, site))
         .collect()
 }
 
-fn view(model: &Model, client: &Construction) -> ConsumerView {
+fn view(model: &Model, index: usize, site: &ClientSite) -> Option<ConsumerView> {
+    let Origin::Code { at, type_name, .. } = &site.origin else {
+        return None;
+    };
     let timeouts = Setting::ALL
         .into_iter()
-        .filter_map(|s| Some((s, s.rdkafka_key()?)))
-        .map(|(setting, key)| timeout(model, client, setting, key))
+        .filter_map(Setting::rdkafka_key)
+        .map(|key| timeout(model, index, site, key))
         .collect();
-    ConsumerView {
-        file: client.loc.file,
-        span: client.loc.span.clone(),
-        type_name: client.type_name.clone(),
-        group: client.is_group_consumer(),
+    Some(ConsumerView {
+        file: at.file,
+        span: at.range.clone(),
+        type_name: type_name.clone(),
+        group: site.is_group_consumer(),
         timeouts,
-    }
+    })
 }
 
-fn timeout(
-    model: &Model,
-    client: &Construction,
-    setting: Setting,
-    key: &'static str,
-) -> TimeoutView {
+fn timeout(model: &Model, index: usize, site: &ClientSite, key: &'static str) -> TimeoutView {
     let mut view = TimeoutView {
         key,
         state: "unset",
@@ -97,24 +94,23 @@ fn timeout(
         env_files: Vec::new(),
         reason: None,
     };
-    match client.key(key) {
-        KeyState::Unset => view.value = setting.librdkafka_default().map(|v| v.to_string()),
-        KeyState::Unknown(unseen) => {
+    match site.get(key) {
+        State::Unset => view.value = librdkafka::default_value(key).map(|v| v.to_string()),
+        State::Unknown(unseen) => {
             view.state = "unknown";
             view.source = "unknown";
             view.reason = Some(format!("the tool cannot see {}", unseen.reason));
         }
-        KeyState::Set {
-            value, loc, env, ..
-        } => {
+        State::Set(written) => {
+            let loc = &written.value_span;
             view.state = "set";
-            view.at = Some((loc.file, loc.span.clone()));
-            if let Some(bound) = env {
+            view.at = Some((loc.file, loc.range.clone()));
+            if let Some(binding) = &written.binding {
                 view.source = "env";
-                view.env_key = Some(bound.key.clone());
-                view.code_default = bound.default.as_ref().map(|(text, _)| text.clone());
-                for file in model.env_files_for(client) {
-                    if let Some(entry) = file.lookup(&bound) {
+                view.env_key = Some(binding.key.clone());
+                view.code_default = binding.default.as_ref().map(|(text, _)| text.clone());
+                for file in model.env_files_for(index) {
+                    if let Some(entry) = file.lookup(|k| binding.matches(k)) {
                         let e = &file.entries[entry];
                         view.env_files
                             .push((file.file, file.value_span(entry), e.value.clone()));
@@ -125,18 +121,18 @@ fn timeout(
                     .files
                     .get(loc.file)
                     .text
-                    .get(loc.span.clone())
+                    .get(loc.range.clone())
                     .is_some_and(is_literal);
-                view.source = match (&value, literal) {
+                view.source = match (&written.text, literal) {
                     (Some(_), true) => "literal",
                     (Some(_), false) => "constant",
                     (None, _) => "unknown",
                 };
-                if value.is_none() {
+                if written.text.is_none() {
                     view.reason = Some("a value the tool cannot evaluate".into());
                 }
             }
-            view.value = value;
+            view.value = written.text;
         }
     }
     view

@@ -8,6 +8,7 @@ pub mod json;
 pub mod paths;
 pub mod sarif;
 pub mod short;
+pub mod sink;
 
 pub use paths::Paths;
 
@@ -16,9 +17,8 @@ use std::collections::BTreeSet;
 use crate::diagnostic::{Diagnostic, Severity};
 use std::fmt::Write as _;
 
-use crate::model::{ClientFacts, Model, Note};
+use crate::model::{ClientSite, Library, Model, Note, State};
 use crate::rules::Rule;
-use crate::rust::KeyState;
 use crate::source::Files;
 
 /// How many files of each kind were checked.
@@ -53,26 +53,19 @@ pub struct Report {
 }
 
 impl Report {
-    /// Sorts findings by file, line, column and rule, and drops exact repeats.
-    pub fn new(model: Model, mut diagnostics: Vec<Diagnostic>) -> Report {
+    /// The report of a run: the findings as the sink left them (in order), and what the model
+    /// says of the files and consumers.
+    pub fn new(model: Model, diagnostics: Vec<Diagnostic>) -> Report {
         let checked = Checked {
             env: model.env_files.len(),
             rust: model.rust_files,
         };
         let consumers = count_consumers(&model);
         let consumer_views = consumers::consumers(&model);
-        let files = model.files;
-        diagnostics.sort_by(|a, b| sort_key(&files, a).cmp(&sort_key(&files, b)));
-        // One root cause, one diagnostic: findings of one rule at one place are the same finding
-        // (a value reached through an env binding and checked by the env-only rules too, a
-        // helper's key shared by several clients); the plainest one is kept.
-        diagnostics.dedup_by(|a, b| {
-            a.rule == b.rule && a.primary.file == b.primary.file && a.primary.span == b.primary.span
-        });
         let mut notes = model.notes;
         notes.sort();
         Report {
-            files,
+            files: model.files,
             diagnostics,
             checked,
             consumers,
@@ -182,18 +175,17 @@ impl Report {
 }
 
 fn count_consumers(model: &Model) -> Consumers {
-    let consumers: Vec<_> = model.clients.iter().filter(|c| c.is_consumer()).collect();
-    let keys = [
-        "group.id",
-        "session.timeout.ms",
-        "heartbeat.interval.ms",
-        "socket.timeout.ms",
-    ];
+    let consumers: Vec<&ClientSite> = model
+        .code_sites(Library::Librdkafka)
+        .map(|(_, s)| s)
+        .filter(|s| s.is_consumer())
+        .collect();
     let unresolved = consumers
         .iter()
         .filter(|c| {
-            keys.iter()
-                .any(|k| matches!(c.key(k), KeyState::Unknown(_)))
+            crate::policy::WATCHED_PROPERTIES
+                .iter()
+                .any(|k| matches!(c.get(k), State::Unknown(_)))
         })
         .count();
     Consumers {
@@ -201,23 +193,6 @@ fn count_consumers(model: &Model) -> Consumers {
         known: consumers.len() - unresolved,
         unresolved,
     }
-}
-
-/// File, position, rule, then the plainest first: a total order, so output never depends on
-/// the order rules ran in.
-fn sort_key<'a>(
-    files: &'a Files,
-    d: &'a Diagnostic,
-) -> (&'a str, usize, &'static str, usize, usize, &'a str) {
-    let file = files.get(d.primary.file).name.as_str();
-    (
-        file,
-        d.primary.span.start,
-        d.rule.id(),
-        d.primary.span.end,
-        d.secondary.len(),
-        d.message.as_str(),
-    )
 }
 
 fn plural(n: usize, word: &str) -> String {

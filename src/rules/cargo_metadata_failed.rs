@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -40,9 +39,9 @@ declare_rule! {
     summary: "`cargo metadata` failed, so workspace members were read from the manifests",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for failure in &model.workspace_failures {
-        let text = &model.files.get(failure.file).text;
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for failure in &cx.model.workspace_failures {
+        let text = &cx.model.files.get(failure.file).text;
         let first = text.chars().next().map_or(0, char::len_utf8);
         let label = Label::new(failure.file, 0..first, "workspace read from its manifests");
         out.push(

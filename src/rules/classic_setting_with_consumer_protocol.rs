@@ -1,7 +1,6 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rust::KeyState;
+use crate::model::{Library, Protocol, State};
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,14 +34,16 @@ declare_rule! {
     summary: "A classic group setting is set with `group.protocol=consumer` (creating the consumer fails)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_consumer() && c.uses_consumer_protocol()) {
-        let protocol = match client.key("group.protocol") {
-            KeyState::Set { loc, .. } => Some(Label::new(loc.file, loc.span, "`group.protocol=consumer` set here")),
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let sites = cx.model.code_sites(Library::Librdkafka);
+    for (_, site) in sites.filter(|(_, s)| s.is_consumer() && s.protocol == Protocol::Consumer) {
+        let protocol = match site.get("group.protocol") {
+            State::Set(w) => Some(Label::new(w.value_span.file, w.value_span.range, "`group.protocol=consumer` set here")),
             _ => None,
         };
         for name in ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"] {
-            let KeyState::Set { key, .. } = client.key(name) else { continue };
+            let State::Set(written) = site.get(name) else { continue };
+            let key = written.key_span;
             let (message, help) = if name == "partition.assignment.strategy" {
                 (
                     format!("`{name}` is not supported for `group.protocol=consumer`. Use `group.remote.assignor` instead"),
@@ -54,7 +55,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                     format!("remove it; the broker's `group.consumer.{name}` applies"),
                 )
             };
-            let mut d = Diagnostic::new(Rule::ClassicSettingWithConsumerProtocol, message, Label::new(key.file, key.span, "not allowed here"))
+            let mut d = Diagnostic::new(Rule::ClassicSettingWithConsumerProtocol, message, Label::new(key.file, key.range, "not allowed here"))
                 .with_help(help);
             if let Some(label) = &protocol {
                 d = d.with_label(label.clone());

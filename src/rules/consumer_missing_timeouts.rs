@@ -1,10 +1,11 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rules::relation::{self, client_site};
-use crate::rust::KeyState;
+use crate::librdkafka;
+use crate::model::{Library, Origin, State};
+use crate::policy;
+use crate::rules::relation;
+use crate::rules::{Cx, Rule};
 use crate::setting::Setting;
 
 declare_rule! {
@@ -54,48 +55,56 @@ declare_rule! {
     summary: "An rdkafka group consumer does not set session, heartbeat and socket timeouts",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_group_consumer()) {
-        let configured = &model.config_for(client.loc.file).required;
-        // The configuration names the logical request timeout; an rdkafka consumer's is
-        // `socket.timeout.ms`.
-        let wanted = |s: &Setting| configured.contains(if *s == Setting::Socket { &Setting::Request } else { s });
-        let missing: Vec<(Setting, &str)> = client
-            .required()
-            .iter()
-            .filter(|s| wanted(s))
-            .filter_map(|s| Some((*s, s.rdkafka_key()?)))
-            .filter(|(_, key)| matches!(client.key(key), KeyState::Unset))
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for (index, site) in cx.model.code_sites(Library::Librdkafka) {
+        let Origin::Code { at, type_name, config_start, .. } = &site.origin else { continue };
+        if !site.is_group_consumer() {
+            continue;
+        }
+        let configured = &cx.config_for(at.file).required;
+        let missing: Vec<(Setting, &str)> = policy::REQUIRED
+            .into_iter()
+            .filter(|s| configured.contains(s))
+            .filter_map(|s| policy::required_as(site.library, site.protocol, s))
+            .filter_map(|s| Some((s, s.rdkafka_key()?)))
+            .filter(|(_, key)| site.get(key) == State::Unset)
             .collect();
         if missing.is_empty() {
             continue;
         }
         let keys: Vec<String> = missing.iter().map(|(_, k)| format!("`{k}`")).collect();
-        let defaults: Vec<String> =
-            missing.iter().filter_map(|(s, _)| s.librdkafka_default()).map(|ms| ms.to_string()).collect();
+        let defaults: Vec<String> = missing
+            .iter()
+            .filter_map(|(_, key)| librdkafka::default_value(key))
+            .map(|ms| ms.to_string())
+            .collect();
         let message = format!(
             "consumer does not set {}; librdkafka uses {} ms instead",
             join(&keys),
             join(&defaults)
         );
-        let created = client.type_name.as_deref().map_or("consumer".to_owned(), |t| format!("`{t}`"));
-        let primary = Label::new(client.loc.file, client.loc.span.clone(), format!("{created} created here"));
+        let created = type_name.as_deref().map_or("consumer".to_owned(), |t| format!("`{t}`"));
+        let primary = Label::new(at.file, at.range.clone(), format!("{created} created here"));
         let mut help = String::from("set them on the config, with the test values coming from the environment:");
         for (setting, key) in &missing {
-            let value = setting.test_value().unwrap_or_default();
+            let value = policy::test_value(*setting).unwrap_or_default();
             let _ = write!(help, "\n  .set(\"{key}\", \"{value}\")");
         }
-        let site = client_site(client);
-        for relation in relation::ALL {
-            let (Some(s), Some(o)) = (site.get(relation.subject), site.get(relation.other)) else { continue };
-            let involves_missing = [s, o].iter().any(|k| k.is_required_default());
-            if involves_missing && (relation.broken)(s.ms, o.ms) {
-                let _ = write!(help, "\nalso: {}", relation.message(s, o));
+        let own = cx
+            .model
+            .links
+            .valuations
+            .iter()
+            .find(|v| v.site == index && v.env_file.is_none());
+        for relation in own.into_iter().flat_map(|v| relation::ALL.iter().filter_map(move |r| Some((r, r.breaks(v)?)))) {
+            let (r, (s, o)) = relation;
+            if [&s, &o].iter().any(|k| relation::is_required_default(k)) {
+                let _ = write!(help, "\nalso: {}", r.message(&s, &o));
             }
         }
         let mut diagnostic = Diagnostic::new(Rule::ConsumerMissingTimeouts, message, primary).with_help(help);
-        if let Some(origin) = &client.config.origin {
-            diagnostic = diagnostic.with_label(Label::new(origin.file, origin.span.clone(), "config starts here"));
+        if let Some(origin) = config_start {
+            diagnostic = diagnostic.with_label(Label::new(origin.file, origin.range.clone(), "config starts here"));
         }
         out.push(diagnostic);
     }

@@ -1,8 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -30,8 +29,8 @@ declare_rule! {
     summary: "A key is defined more than once in one env file",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in &model.env_files {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for env in &cx.model.env_files {
         let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (index, entry) in env.entries.iter().enumerate() {
             by_key.entry(entry.key.as_str()).or_default().push(index);
@@ -48,7 +47,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 diagnostic = diagnostic.with_label(label(i, what));
             }
             let (first, last) = (&env.entries[definitions[0]], &env.entries[definitions[definitions.len() - 1]]);
-            let file = model.files.get(env.file);
+            let file = cx.model.files.get(env.file);
             let help = if file.is_masked(&first.value_span) || file.is_masked(&last.value_span) {
                 "keep one definition: `dotenvy::dotenv()` loads the first value, \
                  `dotenvy::dotenv_override()` the last (values of this key are not shown)"

@@ -1,7 +1,6 @@
 use crate::config::BoundFiles;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -39,10 +38,10 @@ declare_rule! {
     summary: "An env value is outside the bounds set in the configuration",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in &model.env_files {
-        let config = model.config_for(env.file);
-        let name = &model.files.get(env.file).name;
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for env in &cx.model.env_files {
+        let config = cx.config_for(env.file);
+        let name = &cx.model.files.get(env.file).name;
         for bound in &config.bounds {
             let applies = match &bound.files {
                 BoundFiles::Test => env.is_test,
@@ -58,24 +57,25 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             if entry.is_unresolved() {
                 continue;
             }
-            let hidden = model.files.get(env.file).is_masked(&entry.value_span);
+            let hidden = cx.model.files.get(env.file).is_masked(&entry.value_span);
+            let (min, max) = (bound.min.as_ref().map(|t| t.value), bound.max.as_ref().map(|t| t.value));
             let (message, label) = match entry.value.trim().parse::<i64>() {
                 Err(_) if hidden => (format!("`{}` is not an integer", entry.key), "not an integer".to_owned()),
                 Err(_) => (format!("`{}` is `{}`, not an integer", entry.key, entry.value.escape_debug()), "not an integer".to_owned()),
-                Ok(v) if hidden && (bound.min.is_some_and(|min| v < min) || bound.max.is_some_and(|max| v > max)) => {
+                Ok(v) if hidden && (min.is_some_and(|min| v < min) || max.is_some_and(|max| v > max)) => {
                     (format!("`{}` is outside the configured bounds", entry.key), "out of bounds".to_owned())
                 }
-                Ok(v) if bound.min.is_some_and(|min| v < min) => {
-                    let min = bound.min.unwrap_or_default();
+                Ok(v) if min.is_some_and(|min| v < min) => {
+                    let min = min.unwrap_or_default();
                     (format!("`{}` is {v}, below the configured minimum {min}", entry.key), format!("below {min}"))
                 }
-                Ok(v) if bound.max.is_some_and(|max| v > max) => {
-                    let max = bound.max.unwrap_or_default();
+                Ok(v) if max.is_some_and(|max| v > max) => {
+                    let max = max.unwrap_or_default();
                     (format!("`{}` is {v}, above the configured maximum {max}", entry.key), format!("above {max}"))
                 }
                 Ok(_) => continue,
             };
-            let range = match (bound.min, bound.max) {
+            let range = match (min, max) {
                 (Some(min), Some(max)) => format!("from {min} to {max}"),
                 (Some(min), None) => format!("at least {min}"),
                 (None, Some(max)) => format!("at most {max}"),

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::rules::Cx;
 use crate::rules::relation::FETCH_WAIT_TOO_CLOSE_TO_SOCKET_TIMEOUT;
 
 declare_rule! {
@@ -34,13 +34,13 @@ declare_rule! {
     summary: "The fetch wait is not at least 1000 ms below the socket timeout",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let relation = &FETCH_WAIT_TOO_CLOSE_TO_SOCKET_TIMEOUT;
-    for (fetch, socket) in relation.violations(model) {
+    for (fetch, socket) in relation.violations(cx) {
         let help = format!(
             "raise `{}` to at least {} ms or lower the fetch wait: librdkafka warns that fetches would \
              otherwise time out and block the requests after them",
-            socket.key(),
+            socket.key,
             fetch.ms.saturating_add(1000)
         );
         out.extend(relation.diagnostic(&fetch, &socket, help));

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use crate::rules::relation::HEARTBEAT_ABOVE_THIRD_OF_SESSION;
+use crate::rules::Cx;
+use crate::rules::relation::{HEARTBEAT_ABOVE_THIRD_OF_SESSION, assignment_of};
 
 declare_rule! {
     /// ## What it does
@@ -31,12 +31,12 @@ declare_rule! {
     summary: "The heartbeat interval is more than a third of the session timeout",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let relation = &HEARTBEAT_ABOVE_THIRD_OF_SESSION;
-    for (heartbeat, session) in relation.violations(model) {
+    for (heartbeat, session) in relation.violations(cx) {
         let help = format!(
             "use `{}` or less, so that losing two heartbeats does not expire the session",
-            heartbeat.assignment(session.ms / 3)
+            assignment_of(&heartbeat, session.ms / 3)
         );
         out.extend(relation.diagnostic(&heartbeat, &session, help));
     }

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use crate::rules::relation::HEARTBEAT_NOT_BELOW_SESSION;
+use crate::rules::Cx;
+use crate::rules::relation::{HEARTBEAT_NOT_BELOW_SESSION, assignment_of};
 
 declare_rule! {
     /// ## What it does
@@ -33,13 +33,13 @@ declare_rule! {
     summary: "The heartbeat interval is not below the session timeout",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let relation = &HEARTBEAT_NOT_BELOW_SESSION;
-    for (heartbeat, session) in relation.violations(model) {
+    for (heartbeat, session) in relation.violations(cx) {
         let help = format!(
             "use `{}`, a third of the session timeout; Java, kafka-python and kafkajs refuse to start \
              with this configuration and librdkafka accepts it without a word",
-            heartbeat.assignment((session.ms / 3).max(1))
+            assignment_of(&heartbeat, (session.ms / 3).max(1))
         );
         out.extend(relation.diagnostic(&heartbeat, &session, help));
     }

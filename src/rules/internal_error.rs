@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -29,9 +28,9 @@ declare_rule! {
     summary: "The analysis of a file panicked (a bug in this tool); the file was not checked",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for error in &model.internal_errors {
-        let text = &model.files.get(error.file).text;
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for error in &cx.model.internal_errors {
+        let text = &cx.model.files.get(error.file).text;
         let first = text.chars().next().map_or(0, char::len_utf8);
         let label = Label::new(error.file, 0..first, "the analysis of this file panicked");
         out.push(

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 use crate::suggest;
 
 declare_rule! {
@@ -36,8 +35,8 @@ declare_rule! {
     summary: "A suppression comment is malformed or names a rule that does not exist",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for suppression in &model.suppressions {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for suppression in &cx.model.suppressions {
         if let Some(m) = &suppression.malformed {
             let label = Label::new(suppression.file, m.span.clone(), "not a valid suppression");
             out.push(
@@ -46,7 +45,10 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             );
         }
         for entry in &suppression.entries {
-            let Err(id) = &entry.rule else { continue };
+            let id = &entry.id;
+            if Rule::from_id(id).is_some() {
+                continue;
+            }
             let message = format!("`{id}` is not a rule of cargo-kafka-lint");
             let help = match suggest::closest(id, Rule::ALL.iter().map(|r| r.id())) {
                 Some(close) => format!("did you mean `{close}`? (`cargo kafka-lint rules` lists them)"),

@@ -1,9 +1,8 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{ClientFacts, Model, SettingValue};
-use crate::rules::Rule;
-use crate::rules::request_not_below_session::assignment;
-use crate::rust::KeyState;
+use crate::model::{Library, State};
+use crate::rules::relation::assignment;
+use crate::rules::{BoundValue, Cx, Rule, bound_values};
 use crate::setting::Setting;
 use crate::timeout::{Malformed, MalformedReason, TimeoutValue};
 
@@ -39,46 +38,45 @@ declare_rule! {
     summary: "A timeout value is not a plain decimal integer of milliseconds",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in &model.env_files {
-        for group in &env.groups {
-            for (setting, s) in &group.settings {
-                let SettingValue::Known(TimeoutValue::Malformed(m)) = &s.value else { continue };
-                let entry = &env.entries[s.entry];
-                let at = Label::new(env.file, env.value_span(s.entry), String::new());
-                out.push(diagnostic(&entry.key, &entry.value, &setting.to_string(), m, at));
-            }
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    for (_, site) in model.env_sites() {
+        for setting in &site.settings {
+            let (Some(logical), State::Set(written)) = (setting.setting, &setting.state) else { continue };
+            let Some(text) = &written.text else { continue };
+            let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) else { continue };
+            let at = &written.value_span;
+            out.push(diagnostic(&setting.key, text, &logical.to_string(), &m, Label::new(at.file, at.range.clone(), String::new())));
         }
     }
-    for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
-        for (key, state) in client.config.entries() {
-            let KeyState::Set { value, loc, env, .. } = state else { continue };
-            if !is_timeout_property(key) {
+    for (_, site) in model.code_sites(Library::Librdkafka) {
+        for setting in &site.settings {
+            let State::Set(written) = &setting.state else { continue };
+            if !librdkafka::is_timeout_property(&setting.key) {
                 continue;
             }
-            let what = what(key);
+            let what = what(&setting.key);
             // A literal, or the code default of a value read from the environment.
-            let written = match (value, env) {
-                (Some(text), _) => Some((text.as_str(), loc)),
-                (None, Some(bound)) => bound.default.as_ref().map(|(text, loc)| (text.as_str(), loc)),
+            let value = match (&written.text, &written.binding) {
+                (Some(text), _) => Some((text.as_str(), &written.value_span)),
+                (None, Some(binding)) => binding.default.as_ref().map(|(text, at)| (text.as_str(), at)),
                 (None, None) => None,
             };
-            if let Some((text, at)) = written {
+            if let Some((text, at)) = value {
                 if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
-                    out.push(diagnostic(key, text, &what, &m, Label::new(at.file, at.span.clone(), String::new())));
+                    out.push(diagnostic(&setting.key, text, &what, &m, Label::new(at.file, at.range.clone(), String::new())));
                 }
             }
         }
     }
-    for bound in model.bound_values() {
-        let entry = &bound.env.entries[bound.entry];
-        if !is_timeout_property(bound.property) || entry.is_unresolved() {
+    for (bound, BoundValue { setting, written, env, entry }) in bound_values(model) {
+        if !librdkafka::is_timeout_property(&setting.key) || entry.is_unresolved() {
             continue;
         }
         if let TimeoutValue::Malformed(m) = TimeoutValue::parse(&entry.value) {
-            let at = Label::new(bound.env.file, bound.env.value_span(bound.entry), String::new());
-            let read = Label::new(bound.read.file, bound.read.span.clone(), format!("read here as `{}`", bound.property));
-            out.push(diagnostic(&entry.key, &entry.value, &what(bound.property), &m, at).with_label(read));
+            let at = Label::new(env.file, env.value_span(bound.entry), String::new());
+            let read = Label::new(written.key_span.file, written.key_span.range.clone(), format!("read here as `{}`", setting.key));
+            out.push(diagnostic(&entry.key, &entry.value, &what(&setting.key), &m, at).with_label(read));
         }
     }
 }
@@ -86,11 +84,6 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 /// How messages name a property: "session timeout", or "`message.timeout.ms`".
 fn what(key: &str) -> String {
     Setting::ALL.into_iter().find(|s| s.rdkafka_key() == Some(key)).map_or_else(|| format!("`{key}`"), |s| s.to_string())
-}
-
-/// A librdkafka integer property measured in milliseconds.
-pub(crate) fn is_timeout_property(key: &str) -> bool {
-    librdkafka::property(key).is_some_and(librdkafka::Property::is_timeout)
 }
 
 /// The diagnostic of one malformed value of `key` (an env key or a librdkafka property).

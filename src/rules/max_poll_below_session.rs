@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::rules::Cx;
 use crate::rules::relation::MAX_POLL_BELOW_SESSION;
 
 declare_rule! {
@@ -30,12 +30,12 @@ declare_rule! {
     summary: "The max poll interval is below the session timeout (librdkafka fails to create the consumer)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let relation = &MAX_POLL_BELOW_SESSION;
-    for (max_poll, session) in relation.violations(model) {
+    for (max_poll, session) in relation.violations(cx) {
         let help = format!(
             "set `{}` to at least {} ms (the clients' default is 300000 ms)",
-            max_poll.key(),
+            max_poll.key,
             session.ms
         );
         if let Some(mut diagnostic) = relation.diagnostic(&max_poll, &session, help) {

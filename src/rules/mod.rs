@@ -8,9 +8,15 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::config::{ConfigAt, Configs};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::model::Model;
+use crate::source::FileId;
 
+pub use crate::diagnostic::Level;
+pub use levels::{Levels, RuleLevels};
+
+mod levels;
 mod relation;
 
 /// Declares a rule's metadata. The doc comment becomes the text `explain` prints.
@@ -62,10 +68,10 @@ macro_rules! registry {
                 }
             }
 
-            /// Runs the rule over the model.
-            pub(crate) fn check(self, model: &Model, sink: &mut Vec<Diagnostic>) {
+            /// Runs the rule.
+            pub(crate) fn check(self, cx: &Cx<'_>, sink: &mut Vec<Diagnostic>) {
                 match self {
-                    $(Rule::$variant => $module::check(model, sink)),*
+                    $(Rule::$variant => $module::check(cx, sink)),*
                 }
             }
         }
@@ -155,177 +161,83 @@ impl FromStr for Rule {
 #[error("unknown rule `{0}`")]
 pub struct UnknownRule(pub String);
 
-/// The level a rule runs at, as users configure it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    Allow,
-    Warn,
-    Deny,
+/// What a rule reads: the model, the configuration of each package (with the files it came
+/// from, for labels on thresholds), and which suppressions the other rules' findings used.
+#[derive(Debug)]
+pub struct Cx<'a> {
+    pub model: &'a Model,
+    pub configs: &'a Configs,
+    /// The file of each configuration source (`ConfigAt::source` indexes it).
+    pub config_files: &'a [FileId],
+    /// `(suppression, entry)` indices that covered a reported finding.
+    pub used: &'a std::collections::HashSet<(usize, usize)>,
 }
 
-impl Level {
-    /// The severity of the findings of a rule at this level; `None` when it does not run.
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Allow => None,
-            Level::Warn => Some(Severity::Warning),
-            Level::Deny => Some(Severity::Error),
-        }
+impl Cx<'_> {
+    /// The configuration that applies to a file (its package's).
+    pub fn config_for(&self, file: FileId) -> &crate::config::Config {
+        self.configs.for_path(&self.model.files.get(file).path)
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        }
+    /// A label on the configuration value at `at`.
+    pub fn config_label(&self, at: &ConfigAt, message: impl Into<String>) -> Option<Label> {
+        let file = *self.config_files.get(at.source)?;
+        Some(Label::new(file, at.span.clone(), message))
     }
 }
 
-/// What `-D warnings` / `-A warnings` did to every finding that ends up a warning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WarningsLevel {
-    /// Warnings stay warnings.
-    #[default]
-    Keep,
-    /// `-A warnings`: warnings are not reported.
-    Allow,
-    /// `-D warnings`: warnings become errors.
-    Deny,
+/// The parts of an env value that reaches a code site: the site's setting and how it reads it,
+/// the env file and the entry.
+pub(crate) struct BoundValue<'m> {
+    pub(crate) setting: &'m crate::model::SiteSetting,
+    pub(crate) written: &'m crate::model::Written,
+    pub(crate) env: &'m crate::model::EnvFile,
+    pub(crate) entry: &'m crate::model::env::Entry,
 }
 
-/// The level of every rule for one run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleLevels {
-    levels: Vec<Level>,
-    /// Set on the command line: overrides configuration.
-    explicit: Vec<bool>,
-    warnings: WarningsLevel,
-}
-
-impl Default for RuleLevels {
-    fn default() -> Self {
-        RuleLevels {
-            levels: Rule::ALL.iter().map(|r| r.default_level()).collect(),
-            explicit: vec![false; Rule::ALL.len()],
-            warnings: WarningsLevel::Keep,
-        }
-    }
-}
-
-impl RuleLevels {
-    /// Sets a rule's level from the command line.
-    pub fn set(&mut self, rule: Rule, level: Level) {
-        self.levels[rule as usize] = level;
-        self.explicit[rule as usize] = true;
-    }
-
-    /// Applies `-A/-W/-D warnings`.
-    pub fn set_warnings(&mut self, level: Level) {
-        self.warnings = match level {
-            Level::Allow => WarningsLevel::Allow,
-            Level::Warn => WarningsLevel::Keep,
-            Level::Deny => WarningsLevel::Deny,
+/// Every env value that reaches a code site through a key it reads ([`crate::model::Bound`]).
+pub(crate) fn bound_values(
+    model: &Model,
+) -> impl Iterator<Item = (&crate::model::Bound, BoundValue<'_>)> {
+    model.links.bound.iter().filter_map(|bound| {
+        let setting = model.sites.get(bound.site)?.settings.get(bound.setting)?;
+        let crate::model::State::Set(written) = &setting.state else {
+            return None;
         };
-    }
+        let env = model.env_files.get(bound.env_file)?;
+        let entry = env.entries.get(bound.entry)?;
+        Some((
+            bound,
+            BoundValue {
+                setting,
+                written,
+                env,
+                entry,
+            },
+        ))
+    })
+}
 
-    pub fn get(&self, rule: Rule) -> Level {
-        self.levels[rule as usize]
-    }
-
-    /// The severity a finding of `rule` is reported with, or `None` when it is not reported.
-    pub fn severity(&self, rule: Rule) -> Option<Severity> {
-        self.severity_with(rule, None)
-    }
-
-    /// The severity of a finding of `rule` where configuration sets `configured`: the
-    /// command line wins, then configuration, then the rule's default.
-    pub fn severity_with(&self, rule: Rule, configured: Option<Level>) -> Option<Severity> {
-        let level = if self.explicit[rule as usize] {
-            self.get(rule)
-        } else {
-            configured.unwrap_or(self.get(rule))
-        };
-        match (level.severity()?, self.warnings) {
-            (Severity::Warning, WarningsLevel::Allow) => None,
-            (Severity::Warning, WarningsLevel::Deny) => Some(Severity::Error),
-            (severity, _) => Some(severity),
-        }
+impl Rule {
+    /// Rules about the suppressions themselves: they run once the others' findings are
+    /// filtered.
+    pub fn reads_suppressions(self) -> bool {
+        matches!(self, Rule::UnusedSuppression | Rule::InvalidSuppression)
     }
 }
 
-/// Runs every enabled rule and returns their findings at the configured severities.
-pub fn run(model: &Model, levels: &RuleLevels) -> Vec<Diagnostic> {
+/// Runs the rules `enabled` selects and returns their findings at their default severities.
+pub fn run(cx: &Cx<'_>, enabled: impl Fn(Rule) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let (after, before): (Vec<Rule>, Vec<Rule>) = Rule::ALL
-        .iter()
-        .partition(|r| AFTER_SUPPRESSIONS.contains(r));
-    for rule in before {
-        check(rule, model, levels, &mut out);
-    }
-    out.retain(|d| !suppressed(model, d));
-    for rule in after {
-        check(rule, model, levels, &mut out);
+    for &rule in Rule::ALL.iter().filter(|r| enabled(**r)) {
+        let start = out.len();
+        rule.check(cx, &mut out);
+        debug_assert!(
+            out[start..].iter().all(|d| d.rule == rule),
+            "a rule must only report itself"
+        );
     }
     out
-}
-
-/// Rules about the suppressions themselves: they run once the others' findings are filtered.
-const AFTER_SUPPRESSIONS: [Rule; 2] = [Rule::UnusedSuppression, Rule::InvalidSuppression];
-
-fn check(rule: Rule, model: &Model, levels: &RuleLevels, out: &mut Vec<Diagnostic>) {
-    // A rule runs when some package enables it; each finding then takes the level of the
-    // package its file belongs to.
-    let enabled = model.configs.all().any(|c| {
-        levels
-            .severity_with(rule, c.rules.get(&rule).copied())
-            .is_some()
-    });
-    if !enabled {
-        return;
-    }
-    let start = out.len();
-    rule.check(model, out);
-    let mut kept = start;
-    for i in start..out.len() {
-        debug_assert_eq!(out[i].rule, rule, "a rule must only report itself");
-        let configured = model
-            .config_for(out[i].primary.file)
-            .rules
-            .get(&rule)
-            .copied();
-        if let Some(severity) = levels.severity_with(rule, configured) {
-            out[i].severity = severity;
-            out.swap(kept, i);
-            kept += 1;
-        }
-    }
-    out.truncate(kept);
-}
-
-/// Whether a suppression comment covers the finding (and marks it used).
-fn suppressed(model: &Model, d: &Diagnostic) -> bool {
-    let file = model.files.get(d.primary.file);
-    let line = file.line_col(d.primary.span.start).line;
-    let statement_lines: Vec<usize> = model
-        .statements
-        .get(&d.primary.file)
-        .into_iter()
-        .flatten()
-        .filter(|r| r.start <= d.primary.span.start && d.primary.span.start < r.end)
-        .map(|r| file.line_col(r.start).line)
-        .collect();
-    // Every covering suppression is marked used (no short-circuit), so none of them is
-    // reported as unused.
-    let mut hit = false;
-    for suppression in model
-        .suppressions
-        .iter()
-        .filter(|s| s.file == d.primary.file)
-    {
-        hit |= suppression.covers(d.rule, line, &statement_lines);
-    }
-    hit
 }
 
 #[cfg(test)]
@@ -358,23 +270,5 @@ mod tests {
             );
             assert_eq!(Rule::from_id(id), Some(rule));
         }
-    }
-
-    #[test]
-    fn warnings_group() {
-        let mut levels = RuleLevels::default();
-        levels.set_warnings(Level::Deny);
-        assert_eq!(
-            levels.severity(Rule::DuplicateEnvKey),
-            Some(Severity::Error)
-        );
-        levels.set(Rule::DuplicateEnvKey, Level::Allow);
-        assert_eq!(levels.severity(Rule::DuplicateEnvKey), None);
-        levels.set_warnings(Level::Allow);
-        assert_eq!(levels.severity(Rule::SlowTestTeardown), None);
-        assert_eq!(
-            levels.severity(Rule::RequestNotBelowSession),
-            Some(Severity::Error)
-        );
     }
 }

@@ -2,9 +2,8 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka::{self, Scope};
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rust::KeyState;
+use crate::model::{Library, State};
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +40,13 @@ declare_rule! {
     summary: "A consumer sets a producer-only property, which librdkafka ignores",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_consumer()) {
-        for (name, state) in client.config.entries() {
-            let KeyState::Set { key, env, .. } = state else { continue };
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let sites = cx.model.code_sites(Library::Librdkafka);
+    for (index, site) in sites.filter(|(_, s)| s.is_consumer()) {
+        for setting in &site.settings {
+            let name = setting.key.as_str();
+            let State::Set(written) = &setting.state else { continue };
+            let (key, env) = (&written.key_span, &written.binding);
             if librdkafka::property(name).is_none_or(|p| p.scope != Scope::Producer) {
                 continue;
             }
@@ -62,11 +64,11 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 None if name == "request.timeout.ms" => format!("{knob}: set that instead"),
                 None => format!("remove `{name}` from the consumer's config; {knob}"),
             };
-            let label = Label::new(key.file, key.span.clone(), "ignored by consumers");
+            let label = Label::new(key.file, key.range.clone(), "ignored by consumers");
             let mut diagnostic = Diagnostic::new(Rule::ProducerOnlySettingOnConsumer, message, label).with_help(help);
             if let Some(bound) = env {
-                for file in model.env_files_for(client) {
-                    if let Some(entry) = file.lookup(bound) {
+                for file in cx.model.env_files_for(index) {
+                    if let Some(entry) = file.lookup(|k| bound.matches(k)) {
                         let note = format!("`{}` has no effect on this consumer", file.entries[entry].key);
                         diagnostic = diagnostic.with_label(Label::new(file.file, file.value_span(entry), note));
                     }

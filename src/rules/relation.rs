@@ -1,266 +1,76 @@
-//! What the relation rules share. A *site* is one client's configuration as the rules see it:
-//! a prefix group of an env file, a group consumer created in Rust, or such a consumer with
-//! the values an applicable env file gives the keys it reads from the environment. Each site
-//! knows, per setting, a well-formed value in milliseconds and where it comes from.
-
-use std::collections::BTreeMap;
+//! What the relation rules share: the relations between two settings of one client that the
+//! policy or a client requires, checked on the model's valuations (an env group's values, a
+//! code consumer's, and such a consumer with an applicable env file's values), and how a
+//! value is named and labelled in their messages.
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{ClientFacts, EnvFile, Model, REQUIRED_KEYS, SettingValue};
-use crate::rust::{Construction, KeyState};
+use crate::model::{Known, Source, Valuation};
+use crate::policy;
 use crate::setting::Setting;
-use crate::timeout::TimeoutValue;
 
-use super::Rule;
-use super::timeout_outside_client_range::outside_range;
+use super::{Cx, Rule};
 
-/// Where a value comes from.
-#[derive(Debug, Clone)]
-pub(super) enum Source {
-    /// Written in an env file group or as a literal in code.
-    Written,
-    /// The fallback in code for an env key (`env::var("K").unwrap_or("6000")`).
-    CodeDefault { env_key: String },
-    /// An env file's value for a key a consumer reads; `read` is the `.set` that reads it.
-    EnvFile { read: Label },
-    /// librdkafka's default for a key the consumer leaves unset.
-    LibrdkafkaDefault,
+/// A label on a value, with `message`; `None` for a default, which is written nowhere.
+pub(super) fn label(known: &Known, message: impl Into<String>) -> Option<Label> {
+    known
+        .at
+        .as_ref()
+        .map(|at| Label::new(at.file, at.range.clone(), message))
 }
 
-/// A setting's value at a site.
-#[derive(Debug, Clone)]
-pub(super) struct Known {
-    pub(super) setting: Setting,
-    pub(super) ms: u64,
-    /// The key as the user wrote it: `ORDERS_KAFKA_SESSION_TIMEOUT_MS` or `session.timeout.ms`.
-    pub(super) key: String,
-    /// Where the value is written; `None` for librdkafka's default.
-    pub(super) at: Option<Label>,
-    /// Whether the value comes from a test env file.
-    pub(super) is_test: bool,
-    pub(super) source: Source,
+/// A default of a timeout every librdkafka consumer must set: `consumer-missing-timeouts`
+/// reports relations that involve one, so that one mistake gives one diagnostic.
+pub(super) fn is_required_default(known: &Known) -> bool {
+    known.is_default() && policy::LIBRDKAFKA_REQUIRED.contains(&known.setting)
 }
 
-impl Known {
-    pub(super) fn key(&self) -> &str {
-        &self.key
+/// How messages name a value: "`KAFKA_SESSION_TIMEOUT_MS` (6000 ms)", "librdkafka's default
+/// `session.timeout.ms` (45000 ms)", "`session.timeout.ms` (6000 ms, the code default of
+/// `KAFKA_SESSION_TIMEOUT_MS`)".
+pub(super) fn describe(known: &Known) -> String {
+    match &known.source {
+        Source::LibraryDefault => {
+            format!("librdkafka's default `{}` ({} ms)", known.key, known.ms)
+        }
+        Source::CodeDefault { env_key } => format!(
+            "`{}` ({} ms, the code default of `{env_key}`)",
+            known.key, known.ms
+        ),
+        Source::Written | Source::EnvFile { .. } => format!("`{}` ({} ms)", known.key, known.ms),
     }
+}
 
-    pub(super) fn is_default(&self) -> bool {
-        matches!(self.source, Source::LibrdkafkaDefault)
+/// `KEY=value` for env keys, `.set("key", "value")` for librdkafka properties.
+pub(super) fn assignment(key: &str, value: u64) -> String {
+    if key.contains('.') {
+        format!(".set(\"{key}\", \"{value}\")")
+    } else {
+        format!("{key}={value}")
     }
+}
 
-    fn is_env_file_value(&self) -> bool {
-        matches!(self.source, Source::EnvFile { .. })
-    }
-
-    /// A default of a timeout every consumer must set: `consumer-missing-timeouts` reports
-    /// relations that involve one, so that one mistake gives one diagnostic.
-    pub(super) fn is_required_default(&self) -> bool {
-        self.is_default() && REQUIRED_KEYS.contains(&self.setting)
-    }
-
-    /// The fix that gives this value `value`, in the form of where it comes from:
-    /// `KAFKA_X=5000` for an env value or a code default (set it in the env file),
-    /// `.set("session.timeout.ms", "5000")` for code and librdkafka defaults.
-    pub(super) fn assignment(&self, value: u64) -> String {
-        match &self.source {
-            Source::CodeDefault { env_key } => format!("{env_key}={value}"),
-            Source::Written | Source::EnvFile { .. } | Source::LibrdkafkaDefault => {
-                super::request_not_below_session::assignment(&self.key, value)
-            }
+/// The fix that gives a value `value`, in the form of where it comes from: `KAFKA_X=5000` for
+/// an env value or a code default (set it in the env file), `.set("session.timeout.ms",
+/// "5000")` for code and librdkafka defaults.
+pub(super) fn assignment_of(known: &Known, value: u64) -> String {
+    match &known.source {
+        Source::CodeDefault { env_key } => format!("{env_key}={value}"),
+        Source::Written | Source::EnvFile { .. } | Source::LibraryDefault => {
+            assignment(&known.key, value)
         }
     }
-
-    /// A label on the value, with `message`; for a default, `None`.
-    pub(super) fn label(&self, message: impl Into<String>) -> Option<Label> {
-        self.at.as_ref().map(|l| Label {
-            message: message.into(),
-            ..l.clone()
-        })
-    }
-
-    /// How messages name the value: "`KAFKA_SESSION_TIMEOUT_MS` (6000 ms)", "librdkafka's
-    /// default `session.timeout.ms` (45000 ms)", "`session.timeout.ms` (6000 ms, the code
-    /// default of `KAFKA_SESSION_TIMEOUT_MS`)".
-    pub(super) fn describe(&self) -> String {
-        match &self.source {
-            Source::LibrdkafkaDefault => {
-                format!("librdkafka's default `{}` ({} ms)", self.key, self.ms)
-            }
-            Source::CodeDefault { env_key } => {
-                format!(
-                    "`{}` ({} ms, the code default of `{env_key}`)",
-                    self.key, self.ms
-                )
-            }
-            Source::Written | Source::EnvFile { .. } => format!("`{}` ({} ms)", self.key, self.ms),
-        }
-    }
-}
-
-/// One client's configuration.
-#[derive(Debug)]
-pub(super) struct Site {
-    values: BTreeMap<Setting, Known>,
-    /// A consumer with an env file's values: only findings that involve one of them are its
-    /// own (the others are the consumer's own site's).
-    with_env_file: bool,
-}
-
-impl Site {
-    pub(super) fn get(&self, setting: Setting) -> Option<&Known> {
-        self.values.get(&setting)
-    }
-}
-
-/// Every site of the model: env groups, Rust group consumers, and each consumer with each env
-/// file that applies to it and defines a key it reads.
-pub(super) fn sites(model: &Model) -> Vec<Site> {
-    let mut sites = Vec::new();
-    for env in &model.env_files {
-        for group in &env.groups {
-            let values = group
-                .settings
-                .iter()
-                .filter_map(|(setting, s)| {
-                    let SettingValue::Known(TimeoutValue::Plain(ms)) = s.value else {
-                        return None;
-                    };
-                    let at = Label::new(env.file, env.value_span(s.entry), String::new());
-                    let key = env.entries[s.entry].key.clone();
-                    let known = Known {
-                        setting: *setting,
-                        ms,
-                        key,
-                        at: Some(at),
-                        is_test: env.is_test,
-                        source: Source::Written,
-                    };
-                    Some((*setting, known))
-                })
-                .collect();
-            sites.push(Site {
-                values,
-                with_env_file: false,
-            });
-        }
-    }
-    for client in model.clients.iter().filter(|c| c.is_group_consumer()) {
-        sites.push(client_site(client));
-        for env in model.env_files_for(client) {
-            let values = client_values(client, Some(env));
-            if values.values().any(Known::is_env_file_value) {
-                sites.push(Site {
-                    values,
-                    with_env_file: true,
-                });
-            }
-        }
-    }
-    sites
-}
-
-/// The site of one Rust consumer, with code defaults for the keys it reads from the
-/// environment.
-pub(super) fn client_site(client: &Construction) -> Site {
-    Site {
-        values: client_values(client, None),
-        with_env_file: false,
-    }
-}
-
-/// The values a Rust consumer runs with: what it sets, for a key read from the environment
-/// the env file's value (else the code default), else librdkafka's default. Under
-/// `group.protocol=consumer` the broker owns session and heartbeat, so they are left out.
-fn client_values(client: &Construction, env: Option<&EnvFile>) -> BTreeMap<Setting, Known> {
-    let mut values = BTreeMap::new();
-    for setting in Setting::ALL {
-        let Some(key) = setting.rdkafka_key() else {
-            continue;
-        };
-        if client.uses_consumer_protocol()
-            && matches!(setting, Setting::Session | Setting::Heartbeat)
-        {
-            continue;
-        }
-        let known = match client.key(key) {
-            KeyState::Set {
-                value: Some(text),
-                loc,
-                ..
-            } => {
-                let at = Label::new(loc.file, loc.span, String::new());
-                valid_ms(key, &text)
-                    .map(|ms| (ms, key.to_owned(), Some(at), false, Source::Written))
-            }
-            KeyState::Set {
-                env: Some(bound),
-                key: key_loc,
-                ..
-            } => {
-                let from_file = env.and_then(|e| Some((e, e.lookup(&bound)?)));
-                match (from_file, &bound.default) {
-                    (Some((e, entry)), _) => {
-                        let found = &e.entries[entry];
-                        let at = Label::new(e.file, e.value_span(entry), String::new());
-                        let read =
-                            Label::new(key_loc.file, key_loc.span, format!("read here as `{key}`"));
-                        valid_ms(key, &found.value).map(|ms| {
-                            (
-                                ms,
-                                found.key.clone(),
-                                Some(at),
-                                e.is_test,
-                                Source::EnvFile { read },
-                            )
-                        })
-                    }
-                    (None, Some((text, loc))) => {
-                        let at = Label::new(loc.file, loc.span.clone(), String::new());
-                        let source = Source::CodeDefault {
-                            env_key: bound.key.clone(),
-                        };
-                        valid_ms(key, text).map(|ms| (ms, key.to_owned(), Some(at), false, source))
-                    }
-                    (None, None) => None,
-                }
-            }
-            KeyState::Unset => setting
-                .librdkafka_default()
-                .map(|ms| (ms, key.to_owned(), None, false, Source::LibrdkafkaDefault)),
-            KeyState::Set { .. } | KeyState::Unknown(_) => None,
-        };
-        if let Some((ms, key, at, is_test, source)) = known {
-            values.insert(
-                setting,
-                Known {
-                    setting,
-                    ms,
-                    key,
-                    at,
-                    is_test,
-                    source,
-                },
-            );
-        }
-    }
-    values
-}
-
-/// A value librdkafka accepts for `key`, in milliseconds: malformed and out-of-range values
-/// take part in no relation (their own rules report them).
-fn valid_ms(key: &str, text: &str) -> Option<u64> {
-    TimeoutValue::parse(text)
-        .plain()
-        .filter(|_| outside_range(key, text).is_none())
 }
 
 /// Every value of `setting` that is written somewhere (defaults are left out).
-pub(super) fn known_values(model: &Model, setting: Setting) -> impl Iterator<Item = Known> {
-    sites(model)
-        .into_iter()
-        .filter_map(move |s| s.get(setting).filter(|k| !k.is_default()).cloned())
+pub(super) fn known_values<'a>(
+    cx: &'a Cx<'_>,
+    setting: Setting,
+) -> impl Iterator<Item = &'a Known> {
+    cx.model
+        .links
+        .valuations
+        .iter()
+        .filter_map(move |v| v.get(setting).filter(|k| !k.is_default()))
 }
 
 /// A relation between two settings of one client that the policy or a client requires.
@@ -338,30 +148,33 @@ pub(super) const ALL: [&Relation; 6] = [
 ];
 
 impl Relation {
-    /// The broken instances of the relation: `(subject, other)` of one site, at least one of
-    /// them written somewhere, neither a default of a required timeout.
-    pub(super) fn violations(&self, model: &Model) -> Vec<(Known, Known)> {
-        sites(model)
-            .iter()
-            .filter_map(|site| {
-                let (s, o) = (site.get(self.subject)?, site.get(self.other)?);
-                let reported_elsewhere = s.is_required_default() || o.is_required_default();
-                let visible = !(s.is_default() && o.is_default());
-                let own = !site.with_env_file || s.is_env_file_value() || o.is_env_file_value();
-                (visible && own && !reported_elsewhere && (self.broken)(s.ms, o.ms))
-                    .then(|| (s.clone(), o.clone()))
-            })
-            .collect()
+    /// Whether the relation breaks between two values.
+    pub(super) fn breaks(&self, valuation: &Valuation) -> Option<(Known, Known)> {
+        let (s, o) = (valuation.get(self.subject)?, valuation.get(self.other)?);
+        (self.broken)(s.ms, o.ms).then(|| (s.clone(), o.clone()))
+    }
+
+    /// The broken instances of the relation: `(subject, other)` of one valuation, at least one
+    /// of them written somewhere, neither a default of a required timeout. A valuation with an
+    /// env file's values owns only the findings that involve one of them (the others are the
+    /// consumer's own valuation's).
+    pub(super) fn violations<'a>(
+        &'a self,
+        cx: &'a Cx<'_>,
+    ) -> impl Iterator<Item = (Known, Known)> + 'a {
+        cx.model.links.valuations.iter().filter_map(|valuation| {
+            let (s, o) = self.breaks(valuation)?;
+            let reported_elsewhere = is_required_default(&s) || is_required_default(&o);
+            let visible = !(s.is_default() && o.is_default());
+            let own =
+                valuation.env_file.is_none() || s.is_env_file_value() || o.is_env_file_value();
+            (visible && own && !reported_elsewhere).then_some((s, o))
+        })
     }
 
     /// "`KAFKA_REQUEST_TIMEOUT_MS` (40000 ms) is not below `KAFKA_SESSION_TIMEOUT_MS` (6000 ms)".
     pub(super) fn message(&self, subject: &Known, other: &Known) -> String {
-        format!(
-            "{} {} {}",
-            subject.describe(),
-            self.phrase,
-            other.describe()
-        )
+        format!("{} {} {}", describe(subject), self.phrase, describe(other))
     }
 
     /// The diagnostic of a violation: the primary label on the subject's value (or on the
@@ -382,7 +195,7 @@ impl Relation {
         } else {
             (other, subject)
         };
-        let primary = first.label(format!("{} {} ms", first.setting, first.ms))?;
+        let primary = label(first, format!("{} {} ms", first.setting, first.ms))?;
         let mut d = Diagnostic::new(self.rule, message, primary).with_help(help);
         let second_label = match &second.source {
             Source::CodeDefault { .. } => {
@@ -390,12 +203,20 @@ impl Relation {
             }
             _ => format!("{} set here ({} ms)", second.setting, second.ms),
         };
-        if let Some(label) = second.label(second_label) {
-            d = d.with_label(label);
+        if let Some(l) = label(second, second_label) {
+            d = d.with_label(l);
         }
         for known in [subject, other] {
             if let Source::EnvFile { read } = &known.source {
-                d = d.with_label(read.clone());
+                let key = match known.setting.rdkafka_key() {
+                    Some(key) => key,
+                    None => known.key.as_str(),
+                };
+                d = d.with_label(Label::new(
+                    read.file,
+                    read.range.clone(),
+                    format!("read here as `{key}`"),
+                ));
             }
         }
         Some(d)

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use crate::rules::relation::REQUEST_NOT_BELOW_SESSION;
+use crate::policy;
+use crate::rules::Cx;
+use crate::rules::relation::{REQUEST_NOT_BELOW_SESSION, assignment_of};
 
 declare_rule! {
     /// ## What it does
@@ -40,25 +41,20 @@ declare_rule! {
     summary: "The request (or librdkafka socket) timeout is not below the session timeout",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     for relation in &REQUEST_NOT_BELOW_SESSION {
-        for (request, session) in relation.violations(model) {
+        for (request, session) in relation.violations(cx) {
             // In test env files, the policy's test value when it fits (so the fix does not
             // trip slow-test-teardown); elsewhere a second below the session.
-            let policy = request.setting.test_value().filter(|v| request.is_test && *v < session.ms);
+            let policy = policy::test_value(request.setting).filter(|v| request.is_test && *v < session.ms);
             let suggestion = policy.unwrap_or_else(|| session.ms.saturating_sub(1000).max(1));
             let help = format!(
                 "set `{}` below the session timeout, such as `{}`: a request that hangs is abandoned \
                  only after this timeout, and the session should not have expired by then",
-                request.key(),
-                request.assignment(suggestion)
+                request.key,
+                assignment_of(&request, suggestion)
             );
             out.extend(relation.diagnostic(&request, &session, help));
         }
     }
-}
-
-/// `KEY=value` for env keys, `"key" = value` for librdkafka properties.
-pub(super) fn assignment(key: &str, value: u64) -> String {
-    if key.contains('.') { format!(".set(\"{key}\", \"{value}\")") } else { format!("{key}={value}") }
 }

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use crate::rules::Rule;
-use crate::rules::relation::known_values;
+use crate::policy;
+use crate::rules::relation::{assignment_of, describe, known_values, label};
+use crate::rules::{Cx, Rule};
 use crate::setting::Setting;
 
 
@@ -35,11 +35,11 @@ declare_rule! {
     summary: "The session timeout is outside the range brokers accept by default (6000..=1800000 ms)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for session in known_values(model, Setting::Session) {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for session in known_values(cx, Setting::Session) {
         let Some(at) = &session.at else { continue };
-        let config = model.config_for(at.file);
-        let (min, max) = (config.broker_min_session_ms, config.broker_max_session_ms);
+        let config = cx.config_for(at.file);
+        let (min, max) = (config.broker_min_session_ms.value, config.broker_max_session_ms.value);
         let (bound, word, fix) = if session.ms < min {
             ("group.min.session.timeout.ms", "below", min)
         } else if session.ms > max {
@@ -47,15 +47,14 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        let defaults = crate::config::Config::default();
-        let configured = (min, max) != (defaults.broker_min_session_ms, defaults.broker_max_session_ms);
+        let configured = (min, max) != (policy::BROKER_MIN_SESSION_MS, policy::BROKER_MAX_SESSION_MS);
         let origin = if configured { "configured" } else { "default" };
-        let Some(label) = session.label(format!("{word} {fix} ms")) else { continue };
-        let message = format!("{} is {word} the broker's {origin} `{bound}` ({fix} ms)", session.describe());
+        let Some(label) = label(session, format!("{word} {fix} ms")) else { continue };
+        let message = format!("{} is {word} the broker's {origin} `{bound}` ({fix} ms)", describe(session));
         let help = format!(
             "brokers reject JoinGroup with INVALID_SESSION_TIMEOUT outside \
              {min}..={max} ms; use `{}` or a value in between",
-            session.assignment(fix)
+            assignment_of(session, fix)
         );
         out.push(Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help));
     }

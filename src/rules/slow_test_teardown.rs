@@ -1,9 +1,8 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use crate::rules::Rule;
-use crate::rules::relation::sites;
+use crate::policy;
+use crate::rules::relation::label;
+use crate::rules::{Cx, Rule};
 use crate::setting::Setting;
-
 
 declare_rule! {
     /// ## What it does
@@ -36,35 +35,35 @@ declare_rule! {
     summary: "A test env file sets a request or session timeout above 10000 ms",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for site in sites(model) {
-        let session = site.get(Setting::Session).map(|s| s.ms);
-        for setting in [Setting::Session, Setting::Request, Setting::Socket] {
-            let Some(value) = site.get(setting) else { continue };
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for valuation in &cx.model.links.valuations {
+        let session = valuation.get(Setting::Session).map(|s| s.ms);
+        for setting in policy::TEARDOWN_SETTINGS {
+            let Some(value) = valuation.get(setting) else { continue };
             let Some(at) = &value.at else { continue };
-            let config = model.config_for(at.file);
-            let budget = config.teardown_budget_ms;
+            let config = cx.config_for(at.file);
+            let budget = config.teardown_budget_ms.value;
             if !value.is_test || value.ms <= budget {
                 continue;
             }
             // Stronger findings of the same value: session-outside-broker-range, and
             // request-not-below-session.
-            if setting == Setting::Session && value.ms > config.broker_max_session_ms {
+            if setting == Setting::Session && value.ms > config.broker_max_session_ms.value {
                 continue;
             }
             if setting != Setting::Session && session.is_some_and(|s| value.ms >= s) {
                 continue;
             }
-            let Some(label) = value.label(format!("more than {budget} ms")) else { continue };
+            let Some(label) = label(value, format!("more than {budget} ms")) else { continue };
             let message = format!(
                 "`{}` is {} ms in a test env file: stopping each consumer can wait that long",
-                value.key(),
-                value.ms
+                value.key, value.ms
             );
-            let fix = setting.test_value().unwrap_or(budget).min(budget);
+            let fix = policy::test_value(setting).unwrap_or(budget).min(budget);
             let help = format!(
-                "use `{}={fix}` in test env files (session 6000, heartbeat 2000, request 5000 keep teardown under a second)",
-                value.key()
+                "use `{}={fix}` in test env files ({} keep teardown under a second)",
+                value.key,
+                policy::test_values()
             );
             out.push(Diagnostic::new(Rule::SlowTestTeardown, message, label).with_help(help));
         }

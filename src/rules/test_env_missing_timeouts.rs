@@ -1,8 +1,9 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::model::Origin;
+use crate::policy;
+use crate::rules::{Cx, Rule};
 use crate::setting::Setting;
 
 declare_rule! {
@@ -42,46 +43,32 @@ declare_rule! {
     summary: "A test env file configures a Kafka client without session, heartbeat and request timeouts",
 }
 
-/// The settings a test env file must set, each satisfied by any of its alternatives.
-const REQUIRED: [(Setting, &[Setting]); 3] = [
-    (Setting::Session, &[Setting::Session]),
-    (Setting::Heartbeat, &[Setting::Heartbeat]),
-    (Setting::Request, &[Setting::Request, Setting::Socket]),
-];
-
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in model.env_files.iter().filter(|e| e.is_test) {
-        for group in &env.groups {
-            let required = &model.config_for(env.file).required;
-            let missing: Vec<Setting> = REQUIRED
-                .iter()
-                .filter(|(setting, _)| required.contains(setting))
-                .filter(|(_, any_of)| !any_of.iter().any(|s| group.settings.contains_key(s)))
-                .map(|(setting, _)| *setting)
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
-            let keys: Vec<String> = missing.iter().map(|s| format!("`{}`", s.env_key(&group.prefix))).collect();
-            let client = if group.prefix.is_empty() {
-                "a Kafka client".to_owned()
-            } else {
-                format!("the Kafka client `{}KAFKA_*`", group.prefix)
-            };
-            let message = format!("test env file configures {client} but does not set {}", keys.join(", "));
-            let mut help = String::from("add, so that tests do not run with the clients' production defaults:");
-            for setting in &missing {
-                let value = setting.test_value().unwrap_or_default();
-                let _ = write!(
-                    help,
-                    "\n  {}={value}  (otherwise {})",
-                    setting.env_key(&group.prefix),
-                    setting.client_defaults()
-                );
-            }
-            let first = &env.entries[group.first_key];
-            let label = Label::new(env.file, first.key_span.clone(), "Kafka client configured here");
-            out.push(Diagnostic::new(Rule::TestEnvMissingTimeouts, message, label).with_help(help));
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, site) in cx.model.env_sites().filter(|(_, s)| s.is_test) {
+        let Origin::Env { file, prefix, first_key } = &site.origin else { continue };
+        let required = &cx.config_for(*file).required;
+        let given: Vec<Setting> = site.settings.iter().filter_map(|s| s.setting).collect();
+        let missing: Vec<Setting> = policy::REQUIRED
+            .into_iter()
+            .filter(|setting| required.contains(setting))
+            .filter(|setting| !given.iter().any(|g| policy::satisfies(*setting, *g)))
+            .collect();
+        if missing.is_empty() {
+            continue;
         }
+        let keys: Vec<String> = missing.iter().map(|s| format!("`{}`", s.env_key(prefix))).collect();
+        let client = if prefix.is_empty() {
+            "a Kafka client".to_owned()
+        } else {
+            format!("the Kafka client `{prefix}KAFKA_*`")
+        };
+        let message = format!("test env file configures {client} but does not set {}", keys.join(", "));
+        let mut help = String::from("add, so that tests do not run with the clients' production defaults:");
+        for setting in &missing {
+            let value = policy::test_value(*setting).unwrap_or_default();
+            let _ = write!(help, "\n  {}={value}  (otherwise {})", setting.env_key(prefix), setting.client_defaults());
+        }
+        let label = Label::new(first_key.file, first_key.range.clone(), "Kafka client configured here");
+        out.push(Diagnostic::new(Rule::TestEnvMissingTimeouts, message, label).with_help(help));
     }
 }

@@ -1,9 +1,7 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rust::KeyState;
-use crate::timeout::TimeoutValue;
+use crate::model::{Library, State};
+use crate::rules::{BoundValue, Cx, Rule, bound_values};
 
 declare_rule! {
     /// ## What it does
@@ -33,31 +31,31 @@ declare_rule! {
     summary: "A timeout is outside the range librdkafka allows for it (creating the client fails)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
-        for (name, state) in client.config.entries() {
-            let KeyState::Set { value, loc, env, .. } = state else { continue };
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, site) in cx.model.code_sites(Library::Librdkafka) {
+        for setting in &site.settings {
+            let name = setting.key.as_str();
+            let State::Set(written) = &setting.state else { continue };
             // A literal, or the code default of a value read from the environment.
-            let written = match (value, env) {
-                (Some(text), _) => Some((text.as_str(), loc)),
-                (None, Some(bound)) => bound.default.as_ref().map(|(text, loc)| (text.as_str(), loc)),
+            let value = match (&written.text, &written.binding) {
+                (Some(text), _) => Some((text.as_str(), &written.value_span)),
+                (None, Some(binding)) => binding.default.as_ref().map(|(text, at)| (text.as_str(), at)),
                 (None, None) => None,
             };
-            let Some((text, at)) = written else { continue };
-            let Some(message) = outside_range(name, text) else { continue };
-            let label = Label::new(at.file, at.span.clone(), "outside the allowed range");
+            let Some((text, at)) = value else { continue };
+            let Some(message) = librdkafka::range_error(name, text) else { continue };
+            let label = Label::new(at.file, at.range.clone(), "outside the allowed range");
             out.push(Diagnostic::new(Rule::TimeoutOutsideClientRange, message, label).with_help(help(name)));
         }
     }
-    for bound in model.bound_values() {
-        let entry = &bound.env.entries[bound.entry];
-        let Some(message) = outside_range(bound.property, &entry.value) else { continue };
-        let label = Label::new(bound.env.file, bound.env.value_span(bound.entry), "outside the allowed range");
-        let read = Label::new(bound.read.file, bound.read.span.clone(), format!("read here as `{}`", bound.property));
+    for (bound, BoundValue { setting, written, env, entry }) in bound_values(cx.model) {
+        let Some(message) = librdkafka::range_error(&setting.key, &entry.value) else { continue };
+        let label = Label::new(env.file, env.value_span(bound.entry), "outside the allowed range");
+        let read = Label::new(written.key_span.file, written.key_span.range.clone(), format!("read here as `{}`", setting.key));
         out.push(
             Diagnostic::new(Rule::TimeoutOutsideClientRange, format!("`{}`: {message}", entry.key), label)
                 .with_label(read)
-                .with_help(help(bound.property)),
+                .with_help(help(&setting.key)),
         );
     }
 }
@@ -65,14 +63,4 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 fn help(name: &str) -> String {
     let (low, high) = librdkafka::property(name).and_then(|p| p.range).unwrap_or_default();
     format!("use a value from {low} to {high} ms")
-}
-
-/// librdkafka's error for a plain value of a `*.ms` property outside its range.
-pub(crate) fn outside_range(name: &str, text: &str) -> Option<String> {
-    let property = librdkafka::property(name).filter(|p| p.is_timeout())?;
-    let (low, high) = property.range?;
-    let value = i64::try_from(TimeoutValue::parse(text).plain()?).ok()?;
-    (value < low || value > high).then(|| {
-        format!("Configuration property \"{name}\" value {value} is outside allowed range {low}..{high}")
-    })
 }

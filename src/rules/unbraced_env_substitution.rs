@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -28,8 +27,8 @@ declare_rule! {
     summary: "`$NAME_WITH_UNDERSCORE` expands only up to the first `_` in dotenvy",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in &model.env_files {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for env in &cx.model.env_files {
         for entry in &env.entries {
             for sub in &entry.substitutions {
                 let Some(cut) = &sub.cut_short else { continue };

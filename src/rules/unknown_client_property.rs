@@ -1,8 +1,7 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rust::KeyState;
+use crate::model::{Library, State};
+use crate::rules::{Cx, Rule};
 use crate::suggest;
 
 declare_rule! {
@@ -34,10 +33,12 @@ declare_rule! {
     summary: "A key set on an rdkafka client config is not a librdkafka property",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_rdkafka_client()) {
-        for (name, state) in client.config.entries() {
-            let KeyState::Set { key, .. } = state else { continue };
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, site) in cx.model.code_sites(Library::Librdkafka) {
+        for setting in &site.settings {
+            let name = setting.key.as_str();
+            let State::Set(written) = &setting.state else { continue };
+            let key = &written.key_span;
             if librdkafka::property(name).is_some() {
                 continue;
             }
@@ -53,7 +54,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                     librdkafka::VERSION
                 ),
             };
-            let label = Label::new(key.file, key.span.clone(), "unknown property");
+            let label = Label::new(key.file, key.range.clone(), "unknown property");
             out.push(Diagnostic::new(Rule::UnknownClientProperty, message, label).with_help(help));
         }
     }

@@ -1,9 +1,8 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Label};
-use crate::env::parser::LineErrorKind;
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::model::env::LineErrorKind;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -38,9 +37,9 @@ declare_rule! {
     summary: "A line that dotenvy rejects (it stops loading the file there)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for env in &model.env_files {
-        let file = model.files.get(env.file);
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for env in &cx.model.env_files {
+        let file = cx.model.files.get(env.file);
         for (n, error) in env.errors.iter().enumerate() {
             // A secret's value is masked in snippets; the message must not quote it either.
             let (message, label, mut help) = if file.is_masked(&error.span) {
@@ -62,7 +61,7 @@ pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             let primary = Label::new(env.file, error.span.clone(), label);
             out.push(Diagnostic::new(Rule::UnparsableEnvLine, message, primary).with_help(help));
         }
-        let text = &model.files.get(env.file).text;
+        let text = &cx.model.files.get(env.file).text;
         for entry in env.entries.iter().filter(|e| e.value.contains('\0')) {
             // The NUL is in the line as written (escapes cannot produce one).
             let line = entry.key_span.start..entry.value_span.end.max(entry.key_span.end);

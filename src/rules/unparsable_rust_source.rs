@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -31,10 +30,10 @@ declare_rule! {
     summary: "A Rust file cannot be parsed, so its consumers are not checked",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for failure in &model.rust_failures {
-        let message = format!("cannot parse this file: {}", failure.failure.message);
-        let label = Label::new(failure.file, failure.failure.span.clone(), "parsing stopped here");
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for failure in &cx.model.parse_failures {
+        let message = format!("cannot parse this file: {}", failure.message);
+        let label = Label::new(failure.file, failure.span.clone(), "parsing stopped here");
         out.push(
             Diagnostic::new(Rule::UnparsableRustSource, message, label)
                 .with_help("the rest of the workspace was linted; consumers in this file were not checked"),

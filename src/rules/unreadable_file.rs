@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -23,9 +22,9 @@ declare_rule! {
     summary: "A file to lint cannot be read (permissions, not UTF-8)",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for unreadable in &model.unreadable {
-        let name = &model.files.get(unreadable.file).name;
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for unreadable in &cx.model.unreadable {
+        let name = &cx.model.files.get(unreadable.file).name;
         let (message, help) = if unreadable.folder {
             (
                 format!("cannot list the folder `{name}`: {}", unreadable.reason),

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{ClientFacts, Model};
-use crate::rules::Rule;
-use crate::rust::{KeyState, Unseen};
+use crate::model::{Library, State, Unseen};
+use crate::policy;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -39,21 +39,22 @@ declare_rule! {
     summary: "The timeouts of an rdkafka consumer cannot be determined statically",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for client in model.clients.iter().filter(|c| c.is_consumer()) {
-        let keys = ["group.id", "session.timeout.ms", "heartbeat.interval.ms", "socket.timeout.ms"];
-        let unknown: Vec<(&str, Unseen)> = keys
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let sites = cx.model.code_sites(Library::Librdkafka);
+    for (_, site) in sites.filter(|(_, s)| s.is_consumer()) {
+        let unknown: Vec<(&str, Unseen)> = policy::WATCHED_PROPERTIES
             .iter()
-            .filter_map(|k| match client.key(k) {
-                KeyState::Unknown(unseen) => Some((*k, unseen)),
+            .filter_map(|k| match site.get(k) {
+                State::Unknown(unseen) => Some((*k, unseen)),
                 _ => None,
             })
             .collect();
         let Some((_, unseen)) = unknown.first() else { continue };
         let names: Vec<String> = unknown.iter().map(|(k, _)| format!("`{k}`")).collect();
         let message = format!("cannot tell whether this consumer sets {}", names.join(", "));
-        let primary = Label::new(client.loc.file, client.loc.span.clone(), "consumer created here");
-        let reason = Label::new(unseen.loc.file, unseen.loc.span.clone(), format!("the tool cannot see {}", unseen.reason));
+        let at = site.at();
+        let primary = Label::new(at.file, at.range.clone(), "consumer created here");
+        let reason = Label::new(unseen.at.file, unseen.at.range.clone(), format!("the tool cannot see {}", unseen.reason));
         out.push(
             Diagnostic::new(Rule::UnresolvedConsumerConfig, message, primary)
                 .with_label(reason)

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::Model;
-use crate::rules::Rule;
+use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -30,11 +29,11 @@ declare_rule! {
     summary: "A suppression comment suppresses nothing",
 }
 
-pub(super) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for suppression in &model.suppressions {
-        for entry in &suppression.entries {
-            let Ok(rule) = entry.rule else { continue };
-            if entry.used.get() {
+pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, suppression) in cx.model.suppressions.iter().enumerate() {
+        for (j, entry) in suppression.entries.iter().enumerate() {
+            let Some(rule) = Rule::from_id(&entry.id) else { continue };
+            if cx.used.contains(&(i, j)) {
                 continue;
             }
             let message = format!("`{rule}` is not reported here: the suppression is unused");

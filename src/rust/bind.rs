@@ -12,7 +12,7 @@ use crate::rust::types;
 
 /// An env key a value is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvRef {
+pub(crate) struct EnvRef {
     /// The key named in code, or the upper-cased field name.
     pub key: String,
     /// Whether the key also matches with a prefix (`APP_` + key), as settings-struct fields do
@@ -22,17 +22,6 @@ pub struct EnvRef {
     pub default: Option<(String, Loc)>,
     /// How the code reads it, for messages: "`std::env::var`", "the field `session_ms`".
     pub via: String,
-}
-
-impl EnvRef {
-    /// Whether an env file key is this one (ASCII case ignored, as envy does).
-    pub fn matches(&self, env_key: &str) -> bool {
-        env_key.eq_ignore_ascii_case(&self.key)
-            || (self.prefixed
-                && env_key.len() > self.key.len()
-                && env_key.as_bytes()[env_key.len() - self.key.len() - 1] == b'_'
-                && env_key[env_key.len() - self.key.len()..].eq_ignore_ascii_case(&self.key))
-    }
 }
 
 /// Where expressions of one file are evaluated.
@@ -284,29 +273,4 @@ fn fn_default(index: &CrateIndex<'_>, function: &str) -> Option<(String, Loc)> {
         }
         .loc(tail),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn matching_keys() {
-        let exact = EnvRef {
-            key: "KAFKA_SESSION_TIMEOUT_MS".into(),
-            prefixed: false,
-            default: None,
-            via: String::new(),
-        };
-        assert!(exact.matches("KAFKA_SESSION_TIMEOUT_MS"));
-        assert!(!exact.matches("APP_KAFKA_SESSION_TIMEOUT_MS"));
-        let field = EnvRef {
-            key: "SESSION_TIMEOUT_MS".into(),
-            prefixed: true,
-            ..exact
-        };
-        assert!(field.matches("KAFKA_SESSION_TIMEOUT_MS"));
-        assert!(field.matches("session_timeout_ms"));
-        assert!(!field.matches("KAFKASESSION_TIMEOUT_MS"));
-    }
 }

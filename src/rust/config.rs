@@ -9,14 +9,14 @@ use crate::source::FileId;
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loc {
+pub(crate) struct Loc {
     pub file: FileId,
     pub span: Range<usize>,
 }
 
 /// Something the analysis could not see through, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unseen {
+pub(crate) struct Unseen {
     /// Completes "the tool cannot see ...": "the loop that sets keys from a map".
     pub reason: String,
     pub loc: Loc,
@@ -24,7 +24,7 @@ pub struct Unseen {
 
 /// The state of one key of a config.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyState {
+pub(crate) enum KeyState {
     /// Set by `.set(key, value)`; `value` is the text when it is known.
     Set {
         value: Option<String>,
@@ -52,7 +52,7 @@ pub(crate) enum Base {
 
 /// A tracked `ClientConfig` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
+pub(crate) struct Config {
     pub(crate) base: Base,
     pub(crate) keys: BTreeMap<String, KeyState>,
     /// Once set, keys not in `keys` are unknown rather than unset.
@@ -90,7 +90,7 @@ impl Config {
     }
 
     /// The state of a key.
-    pub fn get(&self, key: &str) -> KeyState {
+    pub(crate) fn get(&self, key: &str) -> KeyState {
         match (self.keys.get(key), &self.opaque) {
             (Some(state), _) => state.clone(),
             (None, Some(unseen)) => KeyState::Unknown(unseen.clone()),
@@ -99,12 +99,12 @@ impl Config {
     }
 
     /// Every key the config sets or removes, with its state, in key order.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &KeyState)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &KeyState)> {
         self.keys.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// What made keys unknown, if anything did.
-    pub fn unseen(&self) -> Option<&Unseen> {
+    pub(crate) fn unseen(&self) -> Option<&Unseen> {
         self.opaque.as_ref()
     }
 

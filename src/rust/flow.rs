@@ -25,7 +25,7 @@ use crate::rust::types::{self, ClientKind};
 
 /// A place where an rdkafka client is created from a config.
 #[derive(Debug, Clone)]
-pub struct Construction {
+pub(crate) struct Construction {
     /// The `create` call (or `from_config`).
     pub loc: Loc,
     pub config: Config,
@@ -34,8 +34,6 @@ pub struct Construction {
     pub type_name: Option<String>,
     pub subscribed: bool,
     pub assigned: bool,
-    /// The folder of the package (crate) the construction is in: env files apply by folder.
-    pub package: std::path::PathBuf,
 }
 
 /// What an expression evaluates to, as far as the analysis cares.
@@ -844,7 +842,6 @@ impl<'i, 'a> Flow<'i, 'a> {
             type_name: name,
             subscribed: false,
             assigned: false,
-            package: std::path::PathBuf::new(),
         });
         self.constructions.len() - 1
     }

@@ -1,25 +1,30 @@
-//! Rust sources: parse every file of a crate, index the crate, follow `ClientConfig` values
-//! through its functions and return the clients it creates.
+//! The Rust front-end: parse every file of a crate, index the crate, follow `ClientConfig`
+//! values through its functions, and lower the clients it creates into the model's sites
+//! ([`lower`]). Everything but [`load`], [`analyze_sources`] (for the fuzz target) and the lexer
+//! stays inside this folder.
 
-pub mod bind;
-pub mod config;
-pub mod eval;
-pub mod flow;
-pub mod index;
+pub(crate) mod bind;
+pub(crate) mod config;
+pub(crate) mod eval;
+pub(crate) mod flow;
+pub(crate) mod index;
 pub mod lex;
+pub mod load;
+mod lower;
 pub mod parse;
-pub mod types;
+pub(crate) mod types;
 
 use crate::source::FileId;
 
-pub use bind::EnvRef;
-pub use config::{Config, KeyState, Loc, Unseen};
-pub use flow::Construction;
-pub use parse::ParseFailure;
-pub use types::ClientKind;
+pub(crate) use bind::EnvRef;
+pub(crate) use config::{KeyState, Loc, Unseen};
+pub(crate) use flow::Construction;
+pub(crate) use types::ClientKind;
+
+pub use load::{Load, load};
 
 /// Analyses the parsed files of one crate together.
-pub fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
+pub(crate) fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
     let index = index::CrateIndex::new(files);
     let mut flow = flow::Flow::new(&index);
     flow.run();
@@ -44,8 +49,8 @@ pub fn in_scope(bytes: &[u8]) -> bool {
 /// What the analysis of one crate found.
 #[derive(Debug, Default)]
 pub struct CrateFacts {
-    pub constructions: Vec<Construction>,
-    pub failures: Vec<(FileId, ParseFailure)>,
+    pub(crate) constructions: Vec<Construction>,
+    pub failures: Vec<(FileId, parse::ParseFailure)>,
     /// Statement and item ranges of each parsed file (for suppression comments).
     pub statements: Vec<(FileId, Vec<std::ops::Range<usize>>)>,
 }

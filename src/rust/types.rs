@@ -12,7 +12,7 @@ const MAX_DEPTH: usize = 8;
 
 /// The kind of client a construction creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientKind {
+pub(crate) enum ClientKind {
     /// `BaseConsumer` or `StreamConsumer`.
     Consumer,
     /// `FutureProducer`, `BaseProducer` or `ThreadedProducer`.

@@ -115,7 +115,7 @@ pub(crate) fn membership(manifest: &Path) -> Membership {
         Err(reason) => out.problems.push(format!(
             "`{}` could not be read either ({reason}): every folder with a `Cargo.toml` is \
              linted as a crate of its own",
-            crate::display_name(&dir, manifest)
+            crate::source::display_name(&dir, manifest)
         )),
     }
     out
@@ -187,7 +187,7 @@ fn expand(root_manifest: &Path, root: &Manifest, table: &WorkspaceTable) -> Memb
                 out.problems.push(format!(
                     "the member manifest `{}` could not be read: {reason}; its folder is \
                      linted as a crate without a name",
-                    crate::display_name(&dir, &manifest)
+                    crate::source::display_name(&dir, &manifest)
                 ));
                 out.members.push(Member {
                     name: None,

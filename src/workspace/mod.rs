@@ -13,6 +13,8 @@ pub(crate) mod manifest;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
+use crate::error::Error;
+
 /// A workspace member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
@@ -116,6 +118,135 @@ impl Workspace {
         if let Some(member) = &self.current_member {
             self.selected = Some(vec![member.clone()]);
         }
+    }
+}
+
+/// What the user asked for: where the run starts, `--manifest-path`, and the path arguments
+/// as typed.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub cwd: &'a Path,
+    pub manifest_path: Option<&'a Path>,
+    pub paths: &'a [PathBuf],
+    /// How long `cargo metadata` may run.
+    pub timeout: Duration,
+}
+
+/// The workspaces of a run, each with the path arguments it holds. Path arguments mean what
+/// the user typed: each is made absolute and canonical (`..`, symbolic links), and belongs to
+/// the Cargo workspace that holds it, else to its own folder (never to the tree above it).
+pub fn plan(request: &Request<'_>) -> Result<Vec<(Workspace, Vec<PathBuf>)>, Error> {
+    let timeout = request.timeout;
+    let mut paths = Vec::new();
+    for typed in request.paths {
+        let path = std::fs::canonicalize(request.cwd.join(typed))
+            .map_err(|_| Error::PathNotFound(typed.clone()))?;
+        paths.push(path);
+    }
+    // Folders before what they hold, so that a folder's group takes the paths inside it.
+    paths.sort();
+    paths.dedup();
+    if let Some(manifest) = request.manifest_path {
+        let manifest = request.cwd.join(manifest);
+        if std::fs::symlink_metadata(&manifest).is_err() {
+            return Err(Error::ManifestNotFound(manifest));
+        }
+        let ws = Workspace::from_manifest(&manifest, timeout);
+        if let Some(outside) = paths.iter().find(|p| !ws.contains(p)) {
+            return Err(Error::PathOutsideWorkspace {
+                path: outside.clone(),
+                root: ws.root.clone(),
+            });
+        }
+        return Ok(vec![(ws, paths)]);
+    }
+    if paths.is_empty() {
+        let ws = match find_manifest(request.cwd) {
+            Some(manifest) => Workspace::from_manifest(&manifest, timeout),
+            None => Workspace::folder(canonical(request.cwd)),
+        };
+        return Ok(vec![(ws, paths)]);
+    }
+    let mut groups: Vec<(Workspace, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        if let Some((_, held)) = groups.iter_mut().find(|(ws, _)| ws.contains(&path)) {
+            held.push(path);
+            continue;
+        }
+        let folder = if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent()
+                .map_or_else(|| path.clone(), Path::to_path_buf)
+        };
+        let ws = find_manifest(&folder)
+            .map(|manifest| Workspace::from_manifest(&manifest, timeout))
+            .filter(|ws| ws.contains(&path))
+            // Outside every workspace: the folder alone, never the tree above it.
+            .unwrap_or_else(|| Workspace::folder(folder));
+        groups.push((ws, vec![path]));
+    }
+    Ok(groups)
+}
+
+impl Workspace {
+    /// Keeps the selected workspace members (`-p` / `--exclude`), as cargo selects them.
+    pub fn select(&mut self, include: &[String], exclude: &[String]) -> Result<(), Error> {
+        let names: Vec<&str> = self
+            .members
+            .iter()
+            .filter_map(|m| m.name.as_deref())
+            .collect();
+        for spec in include.iter().chain(exclude) {
+            let name = spec.split('@').next().unwrap_or(spec);
+            if !names.contains(&name) {
+                let hint = crate::suggest::closest(name, names.iter().copied())
+                    .map(|c| format!("did you mean `{c}`?"));
+                return Err(Error::PackageNotFound {
+                    spec: spec.clone(),
+                    hint,
+                });
+            }
+        }
+        let chosen = |name: &str| {
+            let listed = |specs: &[String]| specs.iter().any(|s| s.split('@').next() == Some(name));
+            (include.is_empty() || listed(include)) && !listed(exclude)
+        };
+        self.selected = Some(
+            self.members
+                .iter()
+                .filter(|m| m.name.as_deref().is_some_and(chosen))
+                .map(|m| m.dir.clone())
+                .collect(),
+        );
+        Ok(())
+    }
+
+    /// Whether a file belongs to a selected package (the innermost package holding it), or is an
+    /// env file at the workspace root, which applies to every package. Without a selection, every
+    /// file does.
+    pub fn holds_selected(&self, path: &Path) -> bool {
+        let Some(selected) = &self.selected else {
+            return true;
+        };
+        if path.parent() == Some(self.root.as_path()) && path.extension().is_none_or(|e| e != "rs")
+        {
+            return true;
+        }
+        self.packages
+            .iter()
+            .filter(|p| path.starts_with(p))
+            .max_by_key(|p| p.as_os_str().len())
+            .is_some_and(|owner| selected.contains(owner))
+    }
+
+    /// Files that belong to a member other than the one their folder says: target source files
+    /// outside their member's folder.
+    pub fn target_owners(&self) -> std::collections::BTreeMap<PathBuf, PathBuf> {
+        self.members
+            .iter()
+            .flat_map(|m| m.targets.iter().map(|t| (t.clone(), m.dir.clone())))
+            .collect()
     }
 }
 

@@ -1,4 +1,5 @@
-//! The fixture harness. Each folder under `fixtures/rules/<rule-id>/` (with `fire/` and `pass/`)
+//! The fixture harness, one test per rule (a custom harness: `cargo test <rule_name>` runs
+//! one rule's fixtures and snapshot alone). Each folder under `fixtures/rules/<rule-id>/` (with `fire/` and `pass/`)
 //! and `fixtures/cases/<name>/` is linted as its own root with every rule at its default level,
 //! and the exact set of (file, line, rule) must equal the expectations written inline:
 //!
@@ -23,7 +24,10 @@ use std::path::{Path, PathBuf};
 
 mod harness;
 
-use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings};
+use cargo_kafka_lint::report::human::{self, Style};
+use cargo_kafka_lint::{
+    Level, Options, Rule, RuleLevels, RunSettings, Workspace, lint, lint_workspace,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Finding {
@@ -165,44 +169,104 @@ fn check(root: &Path, enable: Option<Rule>) -> Expected {
     expected
 }
 
-#[test]
-fn every_rule_has_fixtures_that_fire_and_that_stay_silent() {
-    for rule in Rule::ALL {
-        let dir = fixtures().join("rules").join(rule.id());
-        for side in ["fire", "pass"] {
-            assert!(
-                dir.join(side).is_dir(),
-                "missing fixtures/rules/{}/{side}/",
-                rule.id()
-            );
-        }
-        let expected = check(&dir, Some(*rule));
-        let fires = |side: &str| {
-            expected
-                .findings
-                .iter()
-                .any(|f| f.rule == rule.id() && f.file.starts_with(&format!("{side}/")))
-        };
+/// One rule: its fixtures fire and stay silent as written, pinning columns, and the human
+/// output of its firing fixture matches its snapshot.
+fn rule_trial(rule: Rule) {
+    let dir = fixtures().join("rules").join(rule.id());
+    for side in ["fire", "pass"] {
         assert!(
-            fires("fire"),
-            "{}: fire/ has no expectation of the rule",
+            dir.join(side).is_dir(),
+            "missing fixtures/rules/{}/{side}/",
             rule.id()
         );
-        assert!(
-            !fires("pass"),
-            "{}: pass/ expects the rule to fire",
-            rule.id()
-        );
-        let columns = expected
-            .columns
-            .iter()
-            .filter(|(f, _)| f.rule == rule.id())
-            .count();
-        assert!(columns > 0, "{}: no expectation pins a column", rule.id());
     }
+    let expected = check(&dir, Some(rule));
+    let fires = |side: &str| {
+        expected
+            .findings
+            .iter()
+            .any(|f| f.rule == rule.id() && f.file.starts_with(&format!("{side}/")))
+    };
+    assert!(
+        fires("fire"),
+        "{}: fire/ has no expectation of the rule",
+        rule.id()
+    );
+    assert!(
+        !fires("pass"),
+        "{}: pass/ expects the rule to fire",
+        rule.id()
+    );
+    let columns = expected
+        .columns
+        .iter()
+        .filter(|(f, _)| f.rule == rule.id())
+        .count();
+    assert!(columns > 0, "{}: no expectation pins a column", rule.id());
+    snapshot(rule, &dir.join("fire"));
 }
 
-#[test]
+/// The human output of a rule's firing fixture with only that rule enabled, so a reviewer sees
+/// exactly what a user sees: messages, labels on the source, help.
+fn snapshot(rule: Rule, root: &Path) {
+    let mut levels = RuleLevels::default();
+    for other in Rule::ALL.iter().filter(|r| **r != rule) {
+        levels.set(*other, Level::Allow);
+    }
+    if rule.default_level() == Level::Allow {
+        levels.set(rule, Level::Warn);
+    }
+    let report = if root.join("Cargo.toml").is_file() {
+        let options = Options {
+            cwd: root.to_path_buf(),
+            levels,
+            run: panic_on_boom(),
+            ..Options::default()
+        };
+        lint(&options).unwrap()
+    } else {
+        lint_workspace(
+            &Workspace::folder(root.to_path_buf()),
+            &[],
+            &levels,
+            &panic_on_boom(),
+        )
+        .unwrap()
+    };
+    let style = Style {
+        color: false,
+        unicode: true,
+        width: 100,
+        summary: true,
+        notes: false,
+    };
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            format!("rule_{}", rule.id()),
+            redact_panic_location(&human::render(&report, style))
+        );
+    });
+}
+
+/// An internal error quotes where in the tool's source the panic was; that moves with every
+/// edit of the tool.
+fn redact_panic_location(text: &str) -> String {
+    let marker = "(at src/";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(')').map_or(rest.len(), |n| at + n + 1);
+        out.push_str("(at SOURCE:LINE)");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn rule_fixture_folders_name_registered_rules() {
     for entry in std::fs::read_dir(fixtures().join("rules"))
         .unwrap()
@@ -216,19 +280,6 @@ fn rule_fixture_folders_name_registered_rules() {
     }
 }
 
-#[test]
-fn case_fixtures() {
-    let mut count = 0;
-    for entry in std::fs::read_dir(fixtures().join("cases"))
-        .unwrap()
-        .flatten()
-    {
-        check(&entry.path(), None);
-        count += 1;
-    }
-    assert!(count > 0);
-}
-
 /// Run settings that make the analysis panic on files named `boom.rs` (only the
 /// `internal-error` fixture has one).
 fn panic_on_boom() -> RunSettings {
@@ -237,4 +288,44 @@ fn panic_on_boom() -> RunSettings {
         debug_panic_on: Some("/boom.rs".to_owned()),
         ..RunSettings::default()
     }
+}
+
+/// One trial per rule (named after it: `cargo test heartbeat_not_below_session`), one per case
+/// folder (`case_<folder>`), and the registry check: all derived from the registry and the
+/// fixture folders, never listed by hand.
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    let mut trials: Vec<libtest_mimic::Trial> = Rule::ALL
+        .iter()
+        .map(|&rule| {
+            libtest_mimic::Trial::test(rule.id().replace('-', "_"), move || {
+                rule_trial(rule);
+                Ok(())
+            })
+        })
+        .collect();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures().join("cases"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    for dir in cases {
+        let name = dir.file_name().unwrap().to_string_lossy().replace('-', "_");
+        trials.push(libtest_mimic::Trial::test(
+            format!("case_{name}"),
+            move || {
+                check(&dir, None);
+                Ok(())
+            },
+        ));
+    }
+    trials.push(libtest_mimic::Trial::test(
+        "rule_fixture_folders_name_registered_rules",
+        || {
+            rule_fixture_folders_name_registered_rules();
+            Ok(())
+        },
+    ));
+    libtest_mimic::run(&args, trials).exit();
 }

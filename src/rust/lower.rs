@@ -1,0 +1,104 @@
+//! Lowering what the Rust analysis found into the model: each client construction becomes a
+//! [`ClientSite`] of the librdkafka library, with its role, protocol and settings. The analysis'
+//! own types ([`Construction`], [`KeyState`], [`EnvRef`]) stay inside `crate::rust`.
+
+use std::path::Path;
+
+use crate::model::{
+    ClientSite, EnvBinding, Library, Origin, Protocol, Role, SiteSetting, Span, State, Unseen,
+    Written,
+};
+use crate::setting::Setting;
+
+use super::{ClientKind, Construction, EnvRef, KeyState, Loc};
+
+/// The site of one construction in the package at `package`.
+pub(crate) fn site(c: Construction, package: &Path) -> ClientSite {
+    let group_id = matches!(c.config.get("group.id"), KeyState::Set { .. });
+    let consumer_role = if group_id && (c.subscribed || !c.assigned) {
+        Role::GroupConsumer
+    } else {
+        Role::Consumer
+    };
+    let role = match c.kind {
+        ClientKind::Consumer => consumer_role,
+        // Only consumers have a `group.id`.
+        ClientKind::Unknown if group_id => consumer_role,
+        ClientKind::Unknown => Role::Unknown,
+        ClientKind::Producer => Role::Producer,
+        ClientKind::Admin => Role::Admin,
+        ClientKind::Other => Role::NotAClient,
+    };
+    let protocol = match c.config.get("group.protocol") {
+        KeyState::Set { value: Some(v), .. } if v.trim().eq_ignore_ascii_case("consumer") => {
+            Protocol::Consumer
+        }
+        _ => Protocol::Classic,
+    };
+    let settings = c
+        .config
+        .entries()
+        .map(|(key, state)| SiteSetting {
+            key: key.to_owned(),
+            setting: Setting::ALL
+                .into_iter()
+                .find(|s| s.rdkafka_key() == Some(key)),
+            state: state_of(state),
+        })
+        .collect();
+    ClientSite {
+        library: Library::Librdkafka,
+        origin: Origin::Code {
+            at: span(&c.loc),
+            type_name: c.type_name,
+            config_start: c.config.origin.as_ref().map(span),
+            package: package.to_path_buf(),
+        },
+        role,
+        protocol,
+        settings,
+        unseen: c.config.unseen().map(unseen),
+        is_test: false,
+    }
+}
+
+fn state_of(state: &KeyState) -> State {
+    match state {
+        KeyState::Set {
+            value,
+            loc,
+            key,
+            env,
+        } => State::Set(Written {
+            text: value.clone(),
+            key_span: span(key),
+            value_span: span(loc),
+            binding: env.as_ref().map(binding),
+        }),
+        KeyState::Unset => State::Unset,
+        KeyState::Unknown(u) => State::Unknown(unseen(u)),
+    }
+}
+
+fn span(loc: &Loc) -> Span {
+    Span::new(loc.file, loc.span.clone())
+}
+
+fn unseen(u: &super::Unseen) -> Unseen {
+    Unseen {
+        reason: u.reason.clone(),
+        at: span(&u.loc),
+    }
+}
+
+fn binding(r: &EnvRef) -> EnvBinding {
+    EnvBinding {
+        key: r.key.clone(),
+        prefixed: r.prefixed,
+        default: r
+            .default
+            .as_ref()
+            .map(|(text, loc)| (text.clone(), span(loc))),
+        via: r.via.clone(),
+    }
+}
