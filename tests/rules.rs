@@ -203,10 +203,10 @@ fn rule_trial(rule: Rule) {
         .filter(|(f, _)| f.rule == rule.id())
         .count();
     assert!(columns > 0, "{}: no expectation pins a column", rule.id());
-    snapshot(rule, &dir.join("fire"));
+    snapshot(rule, &dir);
 }
 
-/// The human output of a rule's firing fixture with only that rule enabled, so a reviewer sees
+/// The human output of a rule's fixture folder with only that rule enabled, so a reviewer sees
 /// exactly what a user sees: messages, labels on the source, help.
 fn snapshot(rule: Rule, root: &Path) {
     let mut levels = RuleLevels::default();
@@ -216,23 +216,13 @@ fn snapshot(rule: Rule, root: &Path) {
     if rule.default_level() == Level::Allow {
         levels.set(rule, Level::Warn);
     }
-    let report = if root.join("Cargo.toml").is_file() {
-        let options = Options {
-            cwd: root.to_path_buf(),
-            levels,
-            run: panic_on_boom(),
-            ..Options::default()
-        };
-        lint(&options).unwrap()
-    } else {
-        lint_workspace(
-            &Workspace::folder(root.to_path_buf()),
-            &[],
-            &levels,
-            &panic_on_boom(),
-        )
-        .unwrap()
-    };
+    // The whole rule folder, as the expectations see it: its configuration applies, and the
+    // silent side shows up as silent.
+    let mut reports = harness::lint_fixture(root, &levels, &panic_on_boom()).into_iter();
+    let (_, mut report) = reports.next().unwrap();
+    for (_, other) in reports {
+        report.append(other);
+    }
     let style = Style {
         color: false,
         unicode: true,

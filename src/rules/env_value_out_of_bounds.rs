@@ -59,19 +59,22 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
             let hidden = cx.model.files.get(env.file).is_masked(&entry.value_span);
             let (min, max) = (bound.min.as_ref().map(|t| t.value), bound.max.as_ref().map(|t| t.value));
-            let (message, label) = match entry.value.trim().parse::<i64>() {
-                Err(_) if hidden => (format!("`{}` is not an integer", entry.key), "not an integer".to_owned()),
-                Err(_) => (format!("`{}` is `{}`, not an integer", entry.key, entry.value.escape_debug()), "not an integer".to_owned()),
-                Ok(v) if hidden && (min.is_some_and(|min| v < min) || max.is_some_and(|max| v > max)) => {
-                    (format!("`{}` is outside the configured bounds", entry.key), "out of bounds".to_owned())
+            let below = |v: i64| min.is_some_and(|min| v < min);
+            let above = |v: i64| max.is_some_and(|max| v > max);
+            let (message, label, broken) = match entry.value.trim().parse::<i64>() {
+                Err(_) if hidden => (format!("`{}` is not an integer", entry.key), "not an integer".to_owned(), None),
+                Err(_) => (format!("`{}` is `{}`, not an integer", entry.key, entry.value.escape_debug()), "not an integer".to_owned(), None),
+                Ok(v) if hidden && (below(v) || above(v)) => {
+                    let broken = if below(v) { (&bound.min, "minimum") } else { (&bound.max, "maximum") };
+                    (format!("`{}` is outside the configured bounds", entry.key), "out of bounds".to_owned(), broken.0.as_ref().map(|t| (t, broken.1)))
                 }
-                Ok(v) if min.is_some_and(|min| v < min) => {
+                Ok(v) if below(v) => {
                     let min = min.unwrap_or_default();
-                    (format!("`{}` is {v}, below the configured minimum {min}", entry.key), format!("below {min}"))
+                    (format!("`{}` is {v}, below the configured minimum {min}", entry.key), format!("below {min}"), bound.min.as_ref().map(|t| (t, "minimum")))
                 }
-                Ok(v) if max.is_some_and(|max| v > max) => {
+                Ok(v) if above(v) => {
                     let max = max.unwrap_or_default();
-                    (format!("`{}` is {v}, above the configured maximum {max}", entry.key), format!("above {max}"))
+                    (format!("`{}` is {v}, above the configured maximum {max}", entry.key), format!("above {max}"), bound.max.as_ref().map(|t| (t, "maximum")))
                 }
                 Ok(_) => continue,
             };
@@ -82,10 +85,17 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 (None, None) => "an integer".to_owned(),
             };
             let label = Label::new(env.file, env.value_span(index), label);
-            out.push(
-                Diagnostic::new(Rule::EnvValueOutOfBounds, message, label)
-                    .with_help(format!("the configuration requires {range} in this file")),
-            );
+            let mut diagnostic = Diagnostic::new(Rule::EnvValueOutOfBounds, message, label)
+                .with_help(format!("the configuration requires {range} in this file"));
+            let set_here = match broken {
+                Some((threshold, which)) => cx.threshold_label(threshold, format!("{which} set here")),
+                // Not an integer: point at whichever limit the bound sets.
+                None => bound.min.as_ref().or(bound.max.as_ref()).and_then(|t| cx.threshold_label(t, "bound set here")),
+            };
+            if let Some(set_here) = set_here {
+                diagnostic = diagnostic.with_label(set_here);
+            }
+            out.push(diagnostic);
         }
     }
 }

@@ -184,6 +184,15 @@ impl Cx<'_> {
         let file = *self.config_files.get(at.source)?;
         Some(Label::new(file, at.span.clone(), message))
     }
+
+    /// A "set here" label on a threshold that configuration set (none for a policy default).
+    pub fn threshold_label<T>(
+        &self,
+        threshold: &crate::config::Threshold<T>,
+        message: impl Into<String>,
+    ) -> Option<Label> {
+        self.config_label(threshold.at.as_ref()?, message)
+    }
 }
 
 /// The parts of an env value that reaches a code site: the site's setting and how it reads it,

@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::policy;
 use crate::rules::relation::{assignment_of, describe, known_values, label};
 use crate::rules::{Cx, Rule};
 use crate::setting::Setting;
@@ -40,15 +39,14 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(at) = &session.at else { continue };
         let config = cx.config_for(at.file);
         let (min, max) = (config.broker_min_session_ms.value, config.broker_max_session_ms.value);
-        let (bound, word, fix) = if session.ms < min {
-            ("group.min.session.timeout.ms", "below", min)
+        let (bound, word, fix, threshold) = if session.ms < min {
+            ("group.min.session.timeout.ms", "below", min, &config.broker_min_session_ms)
         } else if session.ms > max {
-            ("group.max.session.timeout.ms", "above", max)
+            ("group.max.session.timeout.ms", "above", max, &config.broker_max_session_ms)
         } else {
             continue;
         };
-        let configured = (min, max) != (policy::BROKER_MIN_SESSION_MS, policy::BROKER_MAX_SESSION_MS);
-        let origin = if configured { "configured" } else { "default" };
+        let origin = if threshold.at.is_some() { "configured" } else { "default" };
         let Some(label) = label(session, format!("{word} {fix} ms")) else { continue };
         let message = format!("{} is {word} the broker's {origin} `{bound}` ({fix} ms)", describe(session));
         let help = format!(
@@ -56,6 +54,10 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
              {min}..={max} ms; use `{}` or a value in between",
             assignment_of(session, fix)
         );
-        out.push(Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help));
+        let mut diagnostic = Diagnostic::new(Rule::SessionOutsideBrokerRange, message, label).with_help(help);
+        if let Some(set_here) = cx.threshold_label(threshold, format!("`{bound}` of the test broker set here")) {
+            diagnostic = diagnostic.with_label(set_here);
+        }
+        out.push(diagnostic);
     }
 }

@@ -65,7 +65,11 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                 value.key,
                 policy::test_values()
             );
-            out.push(Diagnostic::new(Rule::SlowTestTeardown, message, label).with_help(help));
+            let mut diagnostic = Diagnostic::new(Rule::SlowTestTeardown, message, label).with_help(help);
+            if let Some(set_here) = cx.threshold_label(&config.teardown_budget_ms, "teardown budget set here") {
+                diagnostic = diagnostic.with_label(set_here);
+            }
+            out.push(diagnostic);
         }
     }
 }
