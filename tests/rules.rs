@@ -25,9 +25,7 @@ use std::path::{Path, PathBuf};
 mod harness;
 
 use cargo_kafka_lint::report::human::{self, Style};
-use cargo_kafka_lint::{
-    Level, Options, Rule, RuleLevels, RunSettings, Workspace, lint, lint_workspace,
-};
+use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Finding {
