@@ -1,9 +1,9 @@
 //! Parsing and analysing any Rust file never panics or overflows the stack, and every span
-//! the analysis reports lies inside the file on char boundaries.
+//! of the sites it lowers into the model lies inside the file on char boundaries.
 #![no_main]
 
+use cargo_kafka_lint::model::{ClientSite, Origin, Span, State};
 use cargo_kafka_lint::rust::analyze_sources;
-use cargo_kafka_lint::rust::config::KeyState;
 use cargo_kafka_lint::source::{Files, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
@@ -28,10 +28,14 @@ fn analyse(text: &str) {
         "fuzz.rs".into(),
         text.to_owned(),
     ));
-    let facts = analyze_sources(&[(id, text)]);
+    let mut facts = analyze_sources(&[(id, text)]);
     let check = |span: &std::ops::Range<usize>| {
         assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    };
+    let check_at = |at: &Span| {
+        assert_eq!(at.file, id);
+        check(&at.range);
     };
     for (_, failure) in &facts.failures {
         check(&failure.span);
@@ -39,20 +43,28 @@ fn analyse(text: &str) {
     for (_, ranges) in &facts.statements {
         ranges.iter().for_each(check);
     }
-    for construction in &facts.constructions {
-        check(&construction.loc.span);
-        let config = &construction.config;
-        for (_, state) in config.entries() {
-            match state {
-                KeyState::Set { loc, key, .. } => {
-                    check(&loc.span);
-                    check(&key.span);
+    for site in facts.take_sites(std::path::Path::new("")) {
+        check_site(&site, &check_at);
+    }
+}
+
+fn check_site(site: &ClientSite, check: &impl Fn(&Span)) {
+    if let Origin::Code { at, config_start, .. } = &site.origin {
+        check(at);
+        config_start.iter().for_each(check);
+    }
+    site.unseen.iter().for_each(|u| check(&u.at));
+    for setting in &site.settings {
+        match &setting.state {
+            State::Set(written) => {
+                check(&written.key_span);
+                check(&written.value_span);
+                if let Some((_, at)) = written.binding.as_ref().and_then(|b| b.default.as_ref()) {
+                    check(at);
                 }
-                KeyState::Unknown(unseen) => check(&unseen.loc.span),
-                KeyState::Unset => {}
             }
+            State::Unknown(unseen) => check(&unseen.at),
+            State::Unset => {}
         }
-        config.unseen().iter().for_each(|u| check(&u.loc.span));
-        config.origin.iter().for_each(|o| check(&o.span));
     }
 }

@@ -13,7 +13,7 @@ use crate::fs;
 use crate::model::{InternalError, Model, ParseFailure};
 use crate::source::{FileId, display_name};
 
-use super::{CrateFacts, analyze_sources, in_scope, lower};
+use super::{CrateFacts, analyze_sources, in_scope};
 
 /// What the Rust side needs to know of the run.
 pub struct Load<'a> {
@@ -141,10 +141,9 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             analyze_guarded(&sources, &panics_on)
         })
         .collect();
-    for ((package, ids), (facts, internal)) in crates.into_iter().zip(analysed) {
+    for ((package, ids), (mut facts, internal)) in crates.into_iter().zip(analysed) {
         model.internal_errors.extend(internal);
-        for construction in facts.constructions {
-            let site = lower::site(construction, &package);
+        for site in facts.take_sites(&package) {
             mask_secret_values(&mut model.files, &site);
             model.sites.push(site);
         }

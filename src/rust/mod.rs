@@ -55,6 +55,17 @@ pub struct CrateFacts {
     pub statements: Vec<(FileId, Vec<std::ops::Range<usize>>)>,
 }
 
+impl CrateFacts {
+    /// Lowers the clients the crate creates into the model's sites (`package`: the crate's
+    /// folder), leaving the failures and statement ranges.
+    pub fn take_sites(&mut self, package: &std::path::Path) -> Vec<crate::model::ClientSite> {
+        std::mem::take(&mut self.constructions)
+            .into_iter()
+            .map(|c| lower::site(c, package))
+            .collect()
+    }
+}
+
 /// Parses and analyses the files of one crate, given as `(file, text)`.
 pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
     let mut parsed = Vec::new();
