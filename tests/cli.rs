@@ -120,12 +120,7 @@ fn cargo_subcommand_form_and_direct_form_agree() {
 fn a_member_folder_lints_that_member_as_cargo_does_and_workspace_lints_all() {
     let member = repo().join("fixtures/demo/services/orders");
     let doc = json(&run_in(&member, &["--format", "json"]));
-    let files: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["file"].as_str().unwrap())
-        .collect();
+    let files = common::diagnostic_files(&doc);
     assert!(
         files
             .iter()
@@ -159,12 +154,7 @@ fn a_member_folder_lints_that_member_as_cargo_does_and_workspace_lints_all() {
 fn paths_restrict_linting_and_machine_formats_name_files_from_the_repository_root() {
     let out = run_demo(&["--format", "json", "fixtures/demo/services/orders"]);
     let doc = json(&out);
-    let files: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["file"].as_str().unwrap())
-        .collect();
+    let files = common::diagnostic_files(&doc);
     assert!(!files.is_empty());
     assert!(
         files

@@ -7,6 +7,8 @@
 
 mod harness;
 
+use harness::redact_panic_location;
+
 use std::path::Path;
 
 use cargo_kafka_lint::report::json;
@@ -31,22 +33,6 @@ fn documents(root: &Path, enable: Option<Rule>) -> String {
         .iter()
         .map(|(_, report)| redact_panic_location(&json::render(report)))
         .collect()
-}
-
-/// An internal error quotes where in the tool's source the panic was: that moves with every
-/// edit of the tool, and is not behaviour.
-fn redact_panic_location(text: &str) -> String {
-    let marker = "(at src/";
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(marker) {
-        out.push_str(&rest[..at]);
-        let end = rest[at..].find(')').map_or(rest.len(), |n| at + n + 1);
-        out.push_str("(at SOURCE:LINE)");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]

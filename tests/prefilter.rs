@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use cargo_kafka_lint::report::json;
 use cargo_kafka_lint::{RuleLevels, RunSettings, Workspace, lint_workspace};
 
@@ -84,12 +86,7 @@ fn crates_without_the_rdkafka_api_are_not_parsed() {
     .unwrap();
     let report = lint(dir.path(), &RunSettings::default());
     let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
-    let files: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["file"].as_str().unwrap())
-        .collect();
+    let files = common::diagnostic_files(&doc);
     assert_eq!(files, ["kafka/src/lib.rs"]);
     assert_eq!(doc["summary"]["files"]["rust"], 2);
 }

@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 
 mod harness;
 
+use harness::redact_panic_location;
+
 use cargo_kafka_lint::report::human::{self, Style};
 use cargo_kafka_lint::{Level, Rule, RuleLevels, RunSettings};
 
@@ -237,22 +239,6 @@ fn snapshot(rule: Rule, root: &Path) {
             redact_panic_location(&human::render(&report, style))
         );
     });
-}
-
-/// An internal error quotes where in the tool's source the panic was; that moves with every
-/// edit of the tool.
-fn redact_panic_location(text: &str) -> String {
-    let marker = "(at src/";
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(marker) {
-        out.push_str(&rest[..at]);
-        let end = rest[at..].find(')').map_or(rest.len(), |n| at + n + 1);
-        out.push_str("(at SOURCE:LINE)");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 fn rule_fixture_folders_name_registered_rules() {

@@ -125,3 +125,13 @@ pub(crate) fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
     }
     out
 }
+
+/// The `file` of every diagnostic of a JSON report, in report order.
+pub(crate) fn diagnostic_files(doc: &serde_json::Value) -> Vec<&str> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect()
+}
