@@ -93,7 +93,7 @@ fn demo_json_output() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["summary"]["files"]["env"], 6);
     assert_eq!(doc["summary"]["files"]["rust"], 4);
     assert_eq!(doc["summary"]["consumers"]["found"], 4);

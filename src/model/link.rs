@@ -138,7 +138,7 @@ pub fn link(model: &Model) -> Links {
                 env_file: None,
                 values: env_values(site),
             }),
-            Origin::Code { .. } if site.is_group_consumer() => {
+            Origin::Code { .. } if site.may_join_group() => {
                 valuations.push(Valuation {
                     site: s,
                     env_file: None,

@@ -62,9 +62,11 @@ pub enum Origin {
 pub enum Role {
     /// A consumer that joins a group: it sets `group.id` and is not only ever `assign()`ed.
     GroupConsumer,
-    /// A consumer that joins no group (no `group.id`, or only `assign()`ed), or whose
-    /// `group.id` the tool cannot see.
+    /// A consumer that joins no group: no `group.id`, or only `assign()`ed.
     Consumer,
+    /// A consumer, or a client of a type the tool cannot tell, whose `group.id` the tool
+    /// cannot see: it may join a group, so it is unresolved, never "not a group consumer".
+    MaybeGroupConsumer,
     Producer,
     Admin,
     /// A client of a type the tool cannot tell (and without a `group.id`).
@@ -77,7 +79,15 @@ pub enum Role {
 
 impl Role {
     pub fn is_consumer(self) -> bool {
-        matches!(self, Role::GroupConsumer | Role::Consumer)
+        matches!(
+            self,
+            Role::GroupConsumer | Role::MaybeGroupConsumer | Role::Consumer
+        )
+    }
+
+    /// Whether the client joins, or may join, a consumer group (and so needs its timeouts).
+    pub fn may_join_group(self) -> bool {
+        matches!(self, Role::GroupConsumer | Role::MaybeGroupConsumer)
     }
 }
 
@@ -217,6 +227,25 @@ impl ClientSite {
 
     pub fn is_group_consumer(&self) -> bool {
         self.role == Role::GroupConsumer
+    }
+
+    /// A consumer whose timeouts matter: it joins, or may join, a group.
+    pub fn may_join_group(&self) -> bool {
+        self.role.may_join_group()
+    }
+
+    /// A consumer that may join a group and has a watched property the tool cannot see (the
+    /// first such property and why), so the tool could not check it.
+    pub fn unresolved(&self) -> Option<(&'static str, Unseen)> {
+        if !self.may_join_group() {
+            return None;
+        }
+        crate::policy::WATCHED_PROPERTIES
+            .iter()
+            .find_map(|k| match self.get(k) {
+                State::Unknown(unseen) => Some((*k, unseen)),
+                _ => None,
+            })
     }
 }
 

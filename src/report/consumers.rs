@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::librdkafka;
-use crate::model::{ClientSite, Library, Model, Origin, State};
+use crate::model::{ClientSite, Library, Model, Origin, Role, State};
 use crate::setting::Setting;
 use crate::source::FileId;
 
@@ -17,9 +17,20 @@ pub struct ConsumerView {
     pub span: Range<usize>,
     /// The created type as written (`StreamConsumer<Ctx>`), when known.
     pub type_name: Option<String>,
-    /// Joins a group (has a `group.id` and is not only `assign()`ed).
-    pub group: bool,
+    /// Whether it joins a consumer group.
+    pub group: Membership,
     pub timeouts: Vec<TimeoutView>,
+}
+
+/// Whether a consumer joins a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Membership {
+    /// It sets `group.id` and is not only `assign()`ed: its timeouts are checked.
+    Group,
+    /// No `group.id`, or only `assign()`ed: no timeouts required.
+    NoGroup,
+    /// The tool cannot see its `group.id`, and why ("the tool cannot see ...").
+    Unknown(String),
 }
 
 impl ConsumerView {
@@ -77,7 +88,16 @@ fn view(model: &Model, index: usize, site: &ClientSite) -> Option<ConsumerView> 
         file: at.file,
         span: at.range.clone(),
         type_name: type_name.clone(),
-        group: site.is_group_consumer(),
+        group: match site.role {
+            Role::GroupConsumer => Membership::Group,
+            Role::MaybeGroupConsumer => match site.get("group.id") {
+                State::Unknown(unseen) => {
+                    Membership::Unknown(format!("the tool cannot see {}", unseen.reason))
+                }
+                _ => Membership::Unknown("the tool cannot see its `group.id`".into()),
+            },
+            _ => Membership::NoGroup,
+        },
         timeouts,
     })
 }
@@ -152,10 +172,13 @@ pub fn table(report: &super::Report) -> String {
         let file = files.get(c.file);
         let at = file.line_col(c.span.start);
         let kind = c.type_name.as_deref().unwrap_or("consumer of unknown type");
-        let group = if c.group {
-            ""
-        } else {
-            " (not a group consumer: no timeouts required)"
+        let group = match &c.group {
+            Membership::Group => String::new(),
+            Membership::NoGroup => " (not a group consumer: no timeouts required)".to_owned(),
+            Membership::Unknown(reason) => format!(
+                " (group unknown: {}; `group.id` may be set)",
+                crate::text::escape_control(reason)
+            ),
         };
         let _ = writeln!(
             out,

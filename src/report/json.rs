@@ -6,11 +6,11 @@ use crate::diagnostic::{Diagnostic, Label};
 use std::ops::Range;
 
 use crate::report::Report;
-use crate::report::consumers::ConsumerView;
+use crate::report::consumers::{ConsumerView, Membership};
 use crate::source::FileId;
 
 /// Bumped on any change that could break a consumer of the document.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -26,8 +26,18 @@ struct JsonConsumer<'a> {
     location: Location,
     #[serde(rename = "type")]
     type_name: Option<&'a str>,
-    group: bool,
+    /// `true`, `false`, or `"unknown"` when the tool cannot see the `group.id`.
+    group: JsonGroup,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_reason: Option<&'a str>,
     timeouts: Vec<JsonTimeout<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsonGroup {
+    Known(bool),
+    Unknown(&'static str),
 }
 
 #[derive(Serialize)]
@@ -184,7 +194,15 @@ fn consumer<'a>(report: &'a Report, c: &'a ConsumerView) -> JsonConsumer<'a> {
     JsonConsumer {
         location: at(report, c.file, &c.span),
         type_name: c.type_name.as_deref(),
-        group: c.group,
+        group: match c.group {
+            Membership::Group => JsonGroup::Known(true),
+            Membership::NoGroup => JsonGroup::Known(false),
+            Membership::Unknown(_) => JsonGroup::Unknown("unknown"),
+        },
+        group_reason: match &c.group {
+            Membership::Unknown(reason) => Some(reason),
+            _ => None,
+        },
         timeouts,
     }
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use crate::diagnostic::{Diagnostic, Severity};
 use std::fmt::Write as _;
 
-use crate::model::{ClientSite, Library, Model, Note, State};
+use crate::model::{ClientSite, Library, Model, Note};
 use crate::rules::Rule;
 use crate::source::Files;
 
@@ -150,7 +150,7 @@ impl Report {
             let c = self.consumers;
             let _ = write!(
                 checked,
-                " and {}; {} ({} fully known, {} unresolved",
+                " and {}; {} ({} checked, {} unresolved",
                 plural(self.checked.rust, "Rust file"),
                 plural(c.found, "consumer"),
                 c.known,
@@ -160,6 +160,10 @@ impl Report {
                 checked.push_str(": `-W unresolved-consumer-config` or `-v` lists them");
             }
             checked.push(')');
+        }
+        if self.diagnostics.is_empty() && self.consumers.unresolved > 0 {
+            // A gate must not say "no problems" of consumers it could not check.
+            return format!("no problems found in what could be checked; {checked}");
         }
         if self.diagnostics.is_empty() {
             return format!("no problems found; {checked}");
@@ -182,11 +186,7 @@ fn count_consumers(model: &Model) -> Consumers {
         .collect();
     let unresolved = consumers
         .iter()
-        .filter(|c| {
-            crate::policy::WATCHED_PROPERTIES
-                .iter()
-                .any(|k| matches!(c.get(k), State::Unknown(_)))
-        })
+        .filter(|c| c.unresolved().is_some())
         .count();
     Consumers {
         found: consumers.len(),

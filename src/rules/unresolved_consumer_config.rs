@@ -5,10 +5,14 @@ use crate::rules::{Cx, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an rdkafka consumer whose timeouts the tool cannot determine, and names what it
-    /// could not see through: a loop that sets keys from a map, a key that is not a constant
-    /// string, a config passed in from callers or handed to code outside the crate. Allowed by
-    /// default; enable it with `-W unresolved-consumer-config` to audit such consumers.
+    /// Reports an rdkafka consumer that joins, or may join, a group and whose `group.id` or
+    /// timeouts the tool cannot determine, and names what it could not see through: a loop
+    /// that sets keys from a map, a key that is not a constant string, a config passed in from
+    /// callers or handed to code outside the crate. A client of a type the tool cannot tell
+    /// (a generic `T: FromClientConfig`) whose `group.id` it cannot see is listed too: it may
+    /// be a group consumer. A consumer known not to join a group (no `group.id`, or only ever
+    /// `assign()`ed) needs no timeouts and is not listed. Allowed by default; enable it with
+    /// `-W unresolved-consumer-config` to audit such consumers; the summary always counts them.
     ///
     /// ## Why is this bad?
     /// It is not: dynamic configuration is often deliberate. But `consumer-missing-timeouts`
@@ -41,7 +45,7 @@ declare_rule! {
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let sites = cx.model.code_sites(Library::Librdkafka);
-    for (_, site) in sites.filter(|(_, s)| s.is_consumer()) {
+    for (_, site) in sites.filter(|(_, s)| s.unresolved().is_some()) {
         let unknown: Vec<(&str, Unseen)> = policy::WATCHED_PROPERTIES
             .iter()
             .filter_map(|k| match site.get(k) {
@@ -58,7 +62,11 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(Rule::UnresolvedConsumerConfig, message, primary)
                 .with_label(reason)
-                .with_help("set the timeouts with explicit `.set(\"key\", value)` calls so that they can be checked"),
+                .with_help(if unknown.iter().all(|(k, _)| *k == "group.id") {
+                    "set `group.id` with an explicit `.set(\"group.id\", ..)` call (or `assign()` the consumer) so that the tool knows whether it joins a group"
+                } else {
+                    "set the timeouts with explicit `.set(\"key\", value)` calls so that they can be checked"
+                }),
         );
     }
 }

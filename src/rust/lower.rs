@@ -14,20 +14,21 @@ use super::{ClientKind, Construction, EnvRef, KeyState, Loc};
 
 /// The site of one construction in the package at `package`.
 pub(crate) fn site(c: Construction, package: &Path) -> ClientSite {
-    let group_id = matches!(c.config.get("group.id"), KeyState::Set { .. });
-    let consumer_role = if group_id && (c.subscribed || !c.assigned) {
-        Role::GroupConsumer
-    } else {
-        Role::Consumer
-    };
-    let role = match c.kind {
-        ClientKind::Consumer => consumer_role,
+    // Assign-only (`assign()`ed, never `subscribe()`d): no group, whatever `group.id` says.
+    let assign_only = c.assigned && !c.subscribed;
+    let role = match (c.kind, c.config.get("group.id")) {
+        (ClientKind::Producer, _) => Role::Producer,
+        (ClientKind::Admin, _) => Role::Admin,
+        (ClientKind::Other, _) => Role::NotAClient,
+        (ClientKind::Consumer | ClientKind::Unknown, _) if assign_only => Role::Consumer,
         // Only consumers have a `group.id`.
-        ClientKind::Unknown if group_id => consumer_role,
-        ClientKind::Unknown => Role::Unknown,
-        ClientKind::Producer => Role::Producer,
-        ClientKind::Admin => Role::Admin,
-        ClientKind::Other => Role::NotAClient,
+        (ClientKind::Consumer | ClientKind::Unknown, KeyState::Set { .. }) => Role::GroupConsumer,
+        // Something the tool cannot see may set it: a consumer of a group, maybe.
+        (ClientKind::Consumer | ClientKind::Unknown, KeyState::Unknown(_)) => {
+            Role::MaybeGroupConsumer
+        }
+        (ClientKind::Consumer, KeyState::Unset) => Role::Consumer,
+        (ClientKind::Unknown, KeyState::Unset) => Role::Unknown,
     };
     let protocol = match c.config.get("group.protocol") {
         KeyState::Set { value: Some(v), .. } if v.trim().eq_ignore_ascii_case("consumer") => {
