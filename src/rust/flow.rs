@@ -300,8 +300,17 @@ impl<'i, 'a> Flow<'i, 'a> {
             Expr::Unsafe(u) => self.block(frame, &u.block),
             Expr::TryBlock(t) => self.block(frame, &t.block),
             Expr::Const(c) => self.block(frame, &c.block),
-            Expr::Async(a) => self.detached(frame, |flow, frame| flow.block(frame, &a.block)),
-            Expr::Closure(c) => self.detached(frame, |flow, frame| flow.expr(frame, &c.body)),
+            Expr::Async(a) => self.maybe_run(frame, a.async_token.span, &[], |flow, frame| {
+                flow.block(frame, &a.block)
+            }),
+            Expr::Closure(c) => {
+                let mut params = Vec::new();
+                c.inputs.iter().for_each(|p| pat_names(p, &mut params));
+                let token = c.or1_token.span;
+                self.maybe_run(frame, token, &params, |flow, frame| {
+                    flow.expr(frame, &c.body)
+                })
+            }
             Expr::If(i) => {
                 self.expr(frame, &i.cond);
                 let at = self.loc(frame, i.if_token.span);
@@ -409,16 +418,31 @@ impl<'i, 'a> Flow<'i, 'a> {
         };
     }
 
-    /// A closure or async block: it sees the bindings, but its changes do not flow out.
-    fn detached(
+    /// A closure or async block runs later, any number of times, maybe never: what it does to
+    /// the configs it captures is merged like a loop body's (a key it sets is unknown after
+    /// it), its parameters shadow outer bindings, and its `return`s stay inside it.
+    fn maybe_run(
         &mut self,
         frame: &mut Frame<'a>,
+        token: Span,
+        params: &[String],
         body: impl FnOnce(&mut Self, &mut Frame<'a>) -> Val,
     ) -> Val {
-        let saved = frame.vars.clone();
+        let at = self.loc(frame, token);
+        let before = frame.vars.clone();
         let returned = std::mem::take(&mut frame.returned);
+        for name in params {
+            frame.vars.remove(name);
+        }
         body(self, frame);
-        frame.vars = saved;
+        let mut after = std::mem::take(&mut frame.vars);
+        for name in params {
+            match before.get(name) {
+                Some(outer) => after.insert(name.clone(), outer.clone()),
+                None => after.remove(name),
+            };
+        }
+        frame.vars = merge_vars(&before, &after, &at);
         frame.returned = returned;
         Val::Nothing
     }
@@ -444,14 +468,17 @@ impl<'i, 'a> Flow<'i, 'a> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        let borrows = FORMATTING_MACROS.contains(&name.as_str());
         for arg in &args {
             let value = self.expr(frame, arg);
-            // A macro given the binding itself (not a shared borrow) may change it.
-            let handed = match arg {
-                Expr::Path(_) => true,
-                Expr::Reference(r) => r.mutability.is_some(),
-                _ => false,
-            };
+            // A macro given the binding itself (not a shared borrow) may change it, unless it
+            // only formats or compares its arguments (they take references).
+            let handed = !borrows
+                && match arg {
+                    Expr::Path(_) => true,
+                    Expr::Reference(r) => r.mutability.is_some(),
+                    _ => false,
+                };
             if let (true, Val::Config(mut config, Some(place))) = (handed, value) {
                 config.make_opaque(Unseen {
                     reason: format!("what the macro `{name}!` does with the config"),
@@ -960,6 +987,43 @@ impl<'i, 'a> Flow<'i, 'a> {
     }
 }
 
+/// Macros of the standard library, `log` and `tracing` that take their arguments by
+/// reference (formatting, comparing, logging): a config given to them stays known.
+const FORMATTING_MACROS: [&str; 32] = [
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "dbg",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "log",
+    "event",
+    "span",
+    "trace_span",
+    "debug_span",
+    "info_span",
+    "warn_span",
+    "error_span",
+];
+
 fn merge_vars(
     a: &HashMap<String, Binding>,
     b: &HashMap<String, Binding>,
@@ -1032,6 +1096,27 @@ fn sig_return(sig: &syn::Signature) -> Option<&Type> {
     match &sig.output {
         syn::ReturnType::Type(_, ty) => Some(ty),
         syn::ReturnType::Default => None,
+    }
+}
+
+/// Every name a pattern binds (`(k, v)`, `Some(x)`, `&cfg`, `Point { x, .. }`).
+fn pat_names(pat: &Pat, out: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(p) => {
+            out.push(p.ident.to_string());
+            if let Some((_, sub)) = &p.subpat {
+                pat_names(sub, out);
+            }
+        }
+        Pat::Type(p) => pat_names(&p.pat, out),
+        Pat::Reference(p) => pat_names(&p.pat, out),
+        Pat::Paren(p) => pat_names(&p.pat, out),
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| pat_names(e, out)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| pat_names(e, out)),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| pat_names(e, out)),
+        Pat::Or(p) => p.cases.iter().for_each(|e| pat_names(e, out)),
+        Pat::Struct(p) => p.fields.iter().for_each(|f| pat_names(&f.pat, out)),
+        _ => {}
     }
 }
 
