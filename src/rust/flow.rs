@@ -621,7 +621,11 @@ impl<'i, 'a> Flow<'i, 'a> {
                 Self::write_back(frame, place.as_ref(), &config);
                 Val::Config(config, place)
             }
-            (Val::Config(config, place), "set_log_level") => Val::Config(config, place),
+            // rdkafka before 0.14 (its `TopicConfig` holds topic properties only).
+            (Val::Config(config, place), "set_log_level" | "set_default_topic_config") => {
+                self.args(frame, &m.args, "an rdkafka setter");
+                Val::Config(config, place)
+            }
             (Val::Config(config, _), "clone" | "to_owned") => Val::Config(config, None),
             (Val::Config(config, _), "create" | "create_with_context") => {
                 self.create_call(frame, m, config)
@@ -699,7 +703,10 @@ impl<'i, 'a> Flow<'i, 'a> {
                 match receiver {
                     // Reading a config changes nothing.
                     Val::Config(..)
-                        if matches!(method, "get" | "config_map" | "create_native_config") =>
+                        if matches!(
+                            method,
+                            "get" | "config_map" | "create_native_config" | "ptr"
+                        ) =>
                     {
                         Val::Nothing
                     }

@@ -39,6 +39,13 @@ const WRAPPERS: [&str; 10] = [
     "Cow",
 ];
 
+/// Whether a type named `name` wraps what a function really returns: the wrappers above, and
+/// any `Result` alias (`AppResult<T>`, `anyhow::Result<T>`, `PyResult<T>`, `io::Result<T>`),
+/// whose first type argument is the success type by convention.
+fn is_wrapper(name: &str) -> bool {
+    WRAPPERS.contains(&name) || name.ends_with("Result")
+}
+
 /// Classifies a type written in file `unit`.
 pub(crate) fn classify(index: &CrateIndex<'_>, unit: usize, ty: &Type) -> ClientKind {
     classify_at(index, unit, ty, 0, None)
@@ -58,7 +65,7 @@ fn classify_at(
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last();
             let name = last.map(|s| s.ident.to_string()).unwrap_or_default();
-            if WRAPPERS.contains(&name.as_str()) {
+            if is_wrapper(&name) {
                 if let Some(inner) = last.and_then(first_type_argument) {
                     return classify_at(index, unit, inner, depth + 1, alias);
                 }
@@ -211,7 +218,7 @@ pub(crate) fn is_client_config(index: &CrateIndex<'_>, unit: usize, ty: &Type) -
             let Some(last) = p.path.segments.last() else {
                 return false;
             };
-            if WRAPPERS.contains(&last.ident.to_string().as_str()) {
+            if is_wrapper(&last.ident.to_string()) {
                 return first_type_argument(last).is_some_and(|t| is_client_config(index, unit, t));
             }
             let segments = segments(&p.path);
