@@ -544,7 +544,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         if wrapper && c.args.len() == 1 {
             return self.expr(frame, &c.args[0]);
         }
-        if let Some(helper) = self.helper(last, owner.last().map(String::as_str), false) {
+        if let Some(helper) = self.helper(last, Some((frame.f, owner)), false) {
             return self.apply_helper(frame, helper, None, &c.args);
         }
         self.args(frame, &c.args, &format!("`{last}`"))
@@ -683,7 +683,11 @@ impl<'i, 'a> Flow<'i, 'a> {
                 self.extend(frame, &mut config, source);
                 Val::Config(config, None)
             }
-            (Val::Nothing, "create" | "create_with_context") => {
+            // `ClientConfig::create()` takes no argument, `create_with_context` one: other
+            // `create`s (`OpenOptions::create(true)`) are not client creations.
+            (Val::Nothing, "create" | "create_with_context")
+                if m.args.len() == usize::from(name == "create_with_context") =>
+            {
                 let config = Config::opaque(Unseen {
                     reason: "where this config comes from".into(),
                     loc: self.loc(frame, m.receiver.span()),
@@ -910,7 +914,18 @@ impl<'i, 'a> Flow<'i, 'a> {
     /// A function or method of the crate that builds or edits a config, by name; `None` when
     /// there is none or several could be meant (functions are looked up by name only, not by
     /// module: two helpers of the same name in one crate are treated as unknown).
-    fn helper(&self, name: &str, owner: Option<&str>, method: bool) -> Option<FnRef<'a>> {
+    /// The helper a call names: `x.name()` (a method, `path` `None`) or `path::name()` /
+    /// `name()` called from `caller` (`path` the segments before the name). Several helpers of
+    /// the same name are told apart as Rust does: by the `Self` type a path names, by the
+    /// module a path or a `use` names (`helpers::base`, `use crate::a::config`), else by the
+    /// caller's own module for a bare name. Only a real ambiguity is `None`.
+    fn helper(
+        &self,
+        name: &str,
+        path: Option<(FnRef<'a>, &[String])>,
+        method: bool,
+    ) -> Option<FnRef<'a>> {
+        let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
         let candidates: Vec<FnRef<'a>> = self
             .index
             .fns
@@ -930,19 +945,56 @@ impl<'i, 'a> Flow<'i, 'a> {
                 }
             })
             .collect();
-        match candidates.as_slice() {
-            [one] => Some(*one),
-            many => {
-                let owner = owner?;
-                let mut matching = many
-                    .iter()
-                    .filter(|f| f.self_ty.and_then(bare_name).as_deref() == Some(owner));
-                match (matching.next(), matching.next()) {
-                    (Some(f), None) => Some(*f),
-                    _ => None,
-                }
+        if let [one] = candidates.as_slice() {
+            return Some(*one);
+        }
+        let only = |keep: &dyn Fn(&FnRef<'a>) -> bool| {
+            let mut matching = candidates.iter().filter(|f| keep(f));
+            match (matching.next(), matching.next()) {
+                (Some(f), None) => Some(*f),
+                _ => None,
+            }
+        };
+        if let Some(owner) = owner {
+            if let Some(f) = only(&|f| f.self_ty.and_then(bare_name).as_deref() == Some(owner)) {
+                return Some(f);
             }
         }
+        let (caller, segments) = path?;
+        let unit = &self.index.units[caller.unit];
+        let caller_module = self.index.module_of(&caller);
+        let same_module =
+            |f: &FnRef<'a>| f.unit == caller.unit && f.inline_mod == caller.inline_mod;
+        if segments.is_empty() {
+            // A bare name is first the caller's own module's item.
+            if let Some(f) = only(&same_module) {
+                return Some(f);
+            }
+        }
+        // The module the call names: through the path, else through a `use` of the name.
+        let named: Option<Vec<String>> = if segments.is_empty() {
+            unit.uses
+                .get(name)
+                .map(|full| full[..full.len().saturating_sub(1)].to_vec())
+        } else {
+            Some(match unit.uses.get(&segments[0]) {
+                Some(full) => full.iter().chain(&segments[1..]).cloned().collect(),
+                None => segments.to_vec(),
+            })
+        };
+        let named = named?;
+        let target = match named
+            .iter()
+            .rev()
+            .find(|s| *s != "self")
+            .map(String::as_str)
+        {
+            None => caller_module,
+            Some("crate") => None,
+            Some("super") => return None,
+            Some(module) => Some(module.to_owned()),
+        };
+        only(&|f| self.index.module_of(f) == target)
     }
 
     /// A call of a helper: its returned config (overlaid on the argument it was built from)

@@ -18,6 +18,8 @@ pub(crate) struct Unit<'a> {
     pub uses: HashMap<String, Vec<String>>,
     /// Paths imported with `*`.
     pub globs: Vec<Vec<String>>,
+    /// The file's module name (`helpers`), `None` for a crate root.
+    pub module: Option<String>,
 }
 
 /// A function or method body of the crate.
@@ -28,6 +30,8 @@ pub(crate) struct FnRef<'a> {
     pub block: &'a syn::Block,
     /// The `Self` type of the enclosing impl, by its last path segment.
     pub self_ty: Option<&'a syn::Type>,
+    /// The innermost inline `mod` it is in; `None`: the file's own module.
+    pub inline_mod: Option<&'a syn::Ident>,
 }
 
 /// Everything the flow analysis looks up by name.
@@ -50,7 +54,7 @@ pub(crate) struct CrateIndex<'a> {
 }
 
 impl<'a> CrateIndex<'a> {
-    pub(crate) fn new(files: &'a [(FileId, Parsed)]) -> Self {
+    pub(crate) fn new(files: &'a [(FileId, Parsed)], module_of: super::ModuleOf<'_>) -> Self {
         let mut index = CrateIndex::default();
         for (n, (file, parsed)) in files.iter().enumerate() {
             let mut unit = Unit {
@@ -58,14 +62,21 @@ impl<'a> CrateIndex<'a> {
                 parsed,
                 uses: HashMap::new(),
                 globs: Vec::new(),
+                module: module_of(*file),
             };
-            index.items(n, &parsed.ast.items, &mut unit);
+            index.items(n, &parsed.ast.items, &mut unit, None);
             index.units.push(unit);
         }
         index
     }
 
-    fn items(&mut self, unit: usize, items: &'a [Item], uses: &mut Unit<'a>) {
+    fn items(
+        &mut self,
+        unit: usize,
+        items: &'a [Item],
+        uses: &mut Unit<'a>,
+        inline_mod: Option<&'a syn::Ident>,
+    ) {
         for item in items {
             match item {
                 Item::Use(u) => flatten_use(&u.tree, &mut Vec::new(), uses),
@@ -118,6 +129,7 @@ impl<'a> CrateIndex<'a> {
                                     sig: &f.sig,
                                     block,
                                     self_ty: None,
+                                    inline_mod,
                                 });
                             }
                         }
@@ -128,6 +140,7 @@ impl<'a> CrateIndex<'a> {
                     sig: &f.sig,
                     block: &f.block,
                     self_ty: None,
+                    inline_mod,
                 }),
                 Item::Impl(i) => {
                     if i.trait_.as_ref().is_some_and(|(_, path, _)| {
@@ -142,13 +155,14 @@ impl<'a> CrateIndex<'a> {
                                 sig: &f.sig,
                                 block: &f.block,
                                 self_ty: Some(&i.self_ty),
+                                inline_mod,
                             });
                         }
                     }
                 }
                 Item::Mod(m) => {
                     if let Some((_, items)) = &m.content {
-                        self.items(unit, items, uses);
+                        self.items(unit, items, uses, Some(&m.ident));
                     }
                 }
                 _ => {}
@@ -176,6 +190,14 @@ impl<'a> CrateIndex<'a> {
                         .insert((owner.clone(), name.to_string()), (unit, &field.expr));
                 }
             }
+        }
+    }
+
+    /// The name of the module a function is defined in (`None`: a crate root).
+    pub(crate) fn module_of(&self, f: &FnRef<'a>) -> Option<String> {
+        match f.inline_mod {
+            Some(ident) => Some(ident.to_string()),
+            None => self.units.get(f.unit)?.module.clone(),
         }
     }
 

@@ -13,7 +13,7 @@ use crate::fs;
 use crate::model::{InternalError, Model, ParseFailure};
 use crate::source::{FileId, display_name};
 
-use super::{CrateFacts, analyze_sources, in_scope};
+use super::{CrateFacts, ModuleOf, analyze_modules, in_scope};
 
 /// What the Rust side needs to know of the run.
 pub struct Load<'a> {
@@ -131,6 +131,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
     }
     let files = &model.files;
     let panics_on = |id: FileId| (load.panics_on)(&files.get(id).path);
+    let module_of = |id: FileId| module_name(&files.get(id).path);
     let analysed: Vec<(CrateFacts, Vec<InternalError>)> = crates
         .par_iter()
         .map(|(_, ids)| {
@@ -138,7 +139,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
                 .iter()
                 .map(|id| (*id, files.get(*id).text.as_str()))
                 .collect();
-            analyze_guarded(&sources, &panics_on)
+            analyze_guarded(&sources, &panics_on, &module_of)
         })
         .collect();
     for ((package, ids), (mut facts, internal)) in crates.into_iter().zip(analysed) {
@@ -195,9 +196,24 @@ fn parse_out_of_scope(scanned: &[Scanned]) {
 /// Analyses a crate; should the analysis panic, finds the files whose analysis panics on its
 /// own, reports each as an internal error, and analyses the crate again without them (when
 /// no single file panics, the whole crate is reported).
+/// The module a file is, by its name: `helpers` for `helpers.rs` and `helpers/mod.rs`; `None`
+/// for `lib.rs`, `main.rs` and other crate roots under `src/bin/`, `tests/`, `examples/`.
+pub(crate) fn module_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let parent = path.parent()?;
+    let parent_name = parent.file_name().and_then(|n| n.to_str());
+    match stem {
+        "lib" | "main" | "build" => None,
+        "mod" => parent_name.map(str::to_owned),
+        _ if matches!(parent_name, Some("bin" | "tests" | "examples" | "benches")) => None,
+        _ => Some(stem.to_owned()),
+    }
+}
+
 fn analyze_guarded(
     sources: &[(FileId, &str)],
     panics_on: &(dyn Fn(FileId) -> bool + Sync),
+    module_of: ModuleOf<'_>,
 ) -> (CrateFacts, Vec<InternalError>) {
     let attempt = |sources: &[(FileId, &str)]| {
         let result = crate::guard::catch(|| {
@@ -205,7 +221,7 @@ fn analyze_guarded(
                 !sources.iter().any(|(id, _)| panics_on(*id)),
                 "--debug-panic-on matched this file"
             );
-            analyze_sources(sources)
+            analyze_modules(sources, module_of)
         });
         // Spans of the abandoned syntax trees are gone; free their source maps too.
         proc_macro2::extra::invalidate_current_thread_spans();

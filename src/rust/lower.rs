@@ -24,11 +24,17 @@ pub(crate) fn site(c: Construction, package: &Path) -> ClientSite {
         // Only consumers have a `group.id`.
         (ClientKind::Consumer | ClientKind::Unknown, KeyState::Set { .. }) => Role::GroupConsumer,
         // Something the tool cannot see may set it: a consumer of a group, maybe.
-        (ClientKind::Consumer | ClientKind::Unknown, KeyState::Unknown(_)) => {
+        (ClientKind::Consumer, KeyState::Unknown(_)) => Role::MaybeGroupConsumer,
+        // A client of unknown type is a maybe-consumer only when its config is known to be
+        // an rdkafka `ClientConfig` (built here, or keys set on it): `.create()` on a value
+        // the tool knows nothing of (a factory, `OpenOptions`) is no evidence of a client.
+        (ClientKind::Unknown, KeyState::Unknown(_))
+            if c.config.origin.is_some() || !c.config.keys.is_empty() =>
+        {
             Role::MaybeGroupConsumer
         }
         (ClientKind::Consumer, KeyState::Unset) => Role::Consumer,
-        (ClientKind::Unknown, KeyState::Unset) => Role::Unknown,
+        (ClientKind::Unknown, KeyState::Unknown(_) | KeyState::Unset) => Role::Unknown,
     };
     let protocol = match c.config.get("group.protocol") {
         KeyState::Set { value: Some(v), .. } if v.trim().eq_ignore_ascii_case("consumer") => {

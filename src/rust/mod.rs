@@ -23,9 +23,16 @@ pub(crate) use types::ClientKind;
 
 pub use load::{Load, load};
 
+/// The name of a file's module, for resolving paths: `helpers` for `src/helpers.rs` and
+/// `src/helpers/mod.rs`; `None` for a crate root.
+pub(crate) type ModuleOf<'m> = &'m (dyn Fn(FileId) -> Option<String> + Sync);
+
 /// Analyses the parsed files of one crate together.
-pub(crate) fn analyze_crate(files: &[(FileId, parse::Parsed)]) -> Vec<Construction> {
-    let index = index::CrateIndex::new(files);
+pub(crate) fn analyze_crate(
+    files: &[(FileId, parse::Parsed)],
+    module_of: ModuleOf<'_>,
+) -> Vec<Construction> {
+    let index = index::CrateIndex::new(files, module_of);
     let mut flow = flow::Flow::new(&index);
     flow.run();
     flow.constructions
@@ -66,8 +73,14 @@ impl CrateFacts {
     }
 }
 
-/// Parses and analyses the files of one crate, given as `(file, text)`.
+/// Parses and analyses the files of one crate, given as `(file, text)`, all as the crate root
+/// (the fuzz target's form).
 pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
+    analyze_modules(sources, &|_| None)
+}
+
+/// Parses and analyses the files of one crate, each in its module.
+pub(crate) fn analyze_modules(sources: &[(FileId, &str)], module_of: ModuleOf<'_>) -> CrateFacts {
     let mut parsed = Vec::new();
     let mut facts = CrateFacts::default();
     for (file, text) in sources {
@@ -80,7 +93,7 @@ pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
         .iter()
         .map(|(file, p)| (*file, p.statement_ranges()))
         .collect();
-    facts.constructions = analyze_crate(&parsed);
+    facts.constructions = analyze_crate(&parsed, module_of);
     drop(parsed);
     // proc-macro2 keeps every parsed file's source map for the life of the thread; nothing
     // holds a span any more (constructions keep byte offsets), so release them.
