@@ -911,14 +911,12 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
     }
 
-    /// A function or method of the crate that builds or edits a config, by name; `None` when
-    /// there is none or several could be meant (functions are looked up by name only, not by
-    /// module: two helpers of the same name in one crate are treated as unknown).
-    /// The helper a call names: `x.name()` (a method, `path` `None`) or `path::name()` /
-    /// `name()` called from `caller` (`path` the segments before the name). Several helpers of
-    /// the same name are told apart as Rust does: by the `Self` type a path names, by the
-    /// module a path or a `use` names (`helpers::base`, `use crate::a::config`), else by the
-    /// caller's own module for a bare name. Only a real ambiguity is `None`.
+    /// The function or method of the crate that builds or edits a config that a call names:
+    /// `x.name()` (a method; `path` is `None`), or `path::name()` / `name()` called from a
+    /// function (`path`: the caller and the segments before the name). Several helpers of the
+    /// same name are told apart as Rust does: by the `Self` type a path names, by the module a
+    /// path or a `use` names (`helpers::base`, `use crate::a::config`), else by the caller's
+    /// own module for a bare name. `None` when there is none, or a real ambiguity.
     fn helper(
         &self,
         name: &str,
