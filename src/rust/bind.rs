@@ -166,6 +166,30 @@ fn env_macro(
 /// its code default.
 fn field_ref(cx: &Cx<'_, '_>, name: &str) -> Option<EnvRef> {
     let (unit, owner, field) = cx.index.fields_by_name.get(name)?.first()?;
+    // A field names an env key only when something reads it from the environment: an env
+    // attribute on it, or an env loader in the crate (a struct read from YAML or TOML
+    // invents no env keys).
+    let env_attr = field.attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.is_ident("envconfig") {
+            return true;
+        }
+        if !(path.is_ident("arg") || path.is_ident("clap")) {
+            return false;
+        }
+        let mut env = false;
+        let _ = attr.parse_nested_meta(|meta| {
+            env |= meta.path.is_ident("env");
+            if meta.input.peek(syn::Token![=]) {
+                let _: Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        env
+    });
+    if !cx.index.loads_env && !env_attr {
+        return None;
+    }
     let field_cx = Cx {
         index: cx.index,
         unit: *unit,

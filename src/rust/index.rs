@@ -51,6 +51,10 @@ pub(crate) struct CrateIndex<'a> {
     pub field_defaults: HashMap<(String, String), (usize, &'a syn::Expr)>,
     /// Every function and method, in file order: the roots of the analysis.
     pub all_fns: Vec<FnRef<'a>>,
+    /// Whether the crate loads a settings struct from the environment (envy, envconfig,
+    /// serde_env, config's `Environment`, figment's `Env`): only then do settings-struct
+    /// fields stand for env keys by their names.
+    pub loads_env: bool,
 }
 
 impl<'a> CrateIndex<'a> {
@@ -65,6 +69,7 @@ impl<'a> CrateIndex<'a> {
                 module: module_of(*file),
             };
             index.items(n, &parsed.ast.items, &mut unit, None);
+            index.loads_env = index.loads_env || loads_env(&parsed.ast, &unit);
             index.units.push(unit);
         }
         index
@@ -205,6 +210,59 @@ impl<'a> CrateIndex<'a> {
         self.fns.entry(f.sig.ident.to_string()).or_default().push(f);
         self.all_fns.push(f);
     }
+}
+
+/// Crates and items that fill a struct from the environment.
+const ENV_LOADERS: [&str; 4] = ["envy", "envconfig", "serde_env", "envious"];
+
+/// Whether a file loads settings from the environment: it names an env-loading crate
+/// (`envy::from_env`, `use envconfig::Envconfig`, `#[derive(Envconfig)]`), config's
+/// `Environment` or figment's `Env`.
+fn loads_env(file: &syn::File, unit: &Unit<'_>) -> bool {
+    struct Finder<'u> {
+        uses: &'u HashMap<String, Vec<String>>,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let full = match names.split_first() {
+                Some((first, rest)) => match self.uses.get(first) {
+                    Some(full) => full.iter().chain(rest).cloned().collect(),
+                    None => names.clone(),
+                },
+                None => Vec::new(),
+            };
+            let is = |crate_: &str, item: &str| {
+                full.first().is_some_and(|f| f == crate_) && full.iter().any(|s| s == item)
+            };
+            if full
+                .first()
+                .is_some_and(|f| ENV_LOADERS.contains(&f.as_str()))
+                || names.iter().any(|n| n == "Envconfig")
+                || is("config", "Environment")
+                || is("figment", "Env")
+            {
+                self.found = true;
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder {
+        uses: &unit.uses,
+        found: unit.uses.values().any(|full| {
+            full.first()
+                .is_some_and(|f| ENV_LOADERS.contains(&f.as_str()))
+                || (full.first().is_some_and(|f| f == "config")
+                    && full.last().is_some_and(|l| l == "Environment"))
+                || (full.first().is_some_and(|f| f == "figment")
+                    && full.last().is_some_and(|l| l == "Env"))
+        }),
+    };
+    if !finder.found {
+        syn::visit::Visit::visit_file(&mut finder, file);
+    }
+    finder.found
 }
 
 fn flatten_use(tree: &UseTree, prefix: &mut Vec<String>, unit: &mut Unit<'_>) {
