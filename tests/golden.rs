@@ -44,13 +44,7 @@ fn golden_json_of_every_fixture_folder_and_the_demo() {
             documents(&dir, Some(*rule))
         );
     }
-    let mut cases: Vec<_> = std::fs::read_dir(fixtures().join("cases"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
-    for dir in cases {
+    for dir in harness::case_folders() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("golden_cases_{name}"), documents(&dir, None));
     }

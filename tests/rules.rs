@@ -278,13 +278,7 @@ fn main() {
             })
         })
         .collect();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures().join("cases"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
-    for dir in cases {
+    for dir in harness::case_folders() {
         let name = dir.file_name().unwrap().to_string_lossy().replace('-', "_");
         trials.push(libtest_mimic::Trial::test(
             format!("case_{name}"),

@@ -67,3 +67,15 @@ pub(crate) fn redact_panic_location(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The folders of `fixtures/cases/`, sorted.
+pub(crate) fn case_folders() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    cases
+}
