@@ -49,6 +49,12 @@ fn librdkafka_verdict(settings: &[(&str, &str)]) -> Verdict {
     match config.create_with_context::<_, BaseConsumer<Logs>>(logs.clone()) {
         Err(error) => Verdict::Rejected(error.to_string()),
         Ok(consumer) => {
+            // rdkafka sets `log.queue=true`: the CONFWARN lines librdkafka logs while creating
+            // the client wait on the queue until it is served. Serve it before reading them
+            // (dropping the client without polling loses them now and then).
+            for _ in 0..3 {
+                let _ = consumer.poll(std::time::Duration::from_millis(50));
+            }
             drop(consumer);
             let lines = logs.0.lock().unwrap().clone();
             Verdict::Created(
