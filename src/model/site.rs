@@ -234,18 +234,20 @@ impl ClientSite {
         self.role.may_join_group()
     }
 
-    /// A consumer that may join a group and has a watched property the tool cannot see (the
-    /// first such property and why), so the tool could not check it.
-    pub fn unresolved(&self) -> Option<(&'static str, Unseen)> {
+    /// The watched properties the tool cannot see, with why, of a consumer that may join a
+    /// group: empty when it was checked (everything that matters is known, or it needs no
+    /// group timeouts).
+    pub fn unresolved(&self) -> Vec<(&'static str, Unseen)> {
         if !self.may_join_group() {
-            return None;
+            return Vec::new();
         }
         crate::policy::WATCHED_PROPERTIES
             .iter()
-            .find_map(|k| match self.get(k) {
+            .filter_map(|k| match self.get(k) {
                 State::Unknown(unseen) => Some((*k, unseen)),
                 _ => None,
             })
+            .collect()
     }
 }
 

@@ -186,7 +186,7 @@ fn count_consumers(model: &Model) -> Consumers {
         .collect();
     let unresolved = consumers
         .iter()
-        .filter(|c| c.unresolved().is_some())
+        .filter(|c| !c.unresolved().is_empty())
         .count();
     Consumers {
         found: consumers.len(),

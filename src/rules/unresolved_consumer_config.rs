@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{Library, State, Unseen};
-use crate::policy;
+use crate::model::Library;
 use crate::rules::{Cx, Rule};
 
 declare_rule! {
@@ -45,14 +44,8 @@ declare_rule! {
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     let sites = cx.model.code_sites(Library::Librdkafka);
-    for (_, site) in sites.filter(|(_, s)| s.unresolved().is_some()) {
-        let unknown: Vec<(&str, Unseen)> = policy::WATCHED_PROPERTIES
-            .iter()
-            .filter_map(|k| match site.get(k) {
-                State::Unknown(unseen) => Some((*k, unseen)),
-                _ => None,
-            })
-            .collect();
+    for (_, site) in sites {
+        let unknown = site.unresolved();
         let Some((_, unseen)) = unknown.first() else { continue };
         let names: Vec<String> = unknown.iter().map(|(k, _)| format!("`{k}`")).collect();
         let message = format!("cannot tell whether this consumer sets {}", names.join(", "));

@@ -975,10 +975,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 .get(name)
                 .map(|full| full[..full.len().saturating_sub(1)].to_vec())
         } else {
-            Some(match unit.uses.get(&segments[0]) {
-                Some(full) => full.iter().chain(&segments[1..]).cloned().collect(),
-                None => segments.to_vec(),
-            })
+            Some(unit.expand(segments))
         };
         let named = named?;
         let target = match named

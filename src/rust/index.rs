@@ -22,6 +22,20 @@ pub(crate) struct Unit<'a> {
     pub module: Option<String>,
 }
 
+impl Unit<'_> {
+    /// A path with its first segment replaced by what the file's `use` items import under
+    /// that name (`Kc::new` → `rdkafka::config::ClientConfig::new`).
+    pub(crate) fn expand(&self, segments: &[String]) -> Vec<String> {
+        match segments
+            .split_first()
+            .and_then(|(first, rest)| Some((self.uses.get(first)?, rest)))
+        {
+            Some((full, rest)) => full.iter().chain(rest).cloned().collect(),
+            None => segments.to_vec(),
+        }
+    }
+}
+
 /// A function or method body of the crate.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FnRef<'a> {
@@ -219,50 +233,38 @@ const ENV_LOADERS: [&str; 4] = ["envy", "envconfig", "serde_env", "envious"];
 /// (`envy::from_env`, `use envconfig::Envconfig`, `#[derive(Envconfig)]`), config's
 /// `Environment` or figment's `Env`.
 fn loads_env(file: &syn::File, unit: &Unit<'_>) -> bool {
-    struct Finder<'u> {
-        uses: &'u HashMap<String, Vec<String>>,
+    struct Finder<'u, 'a> {
+        unit: &'u Unit<'a>,
         found: bool,
     }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_, '_> {
         fn visit_path(&mut self, path: &'ast syn::Path) {
             let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            let full = match names.split_first() {
-                Some((first, rest)) => match self.uses.get(first) {
-                    Some(full) => full.iter().chain(rest).cloned().collect(),
-                    None => names.clone(),
-                },
-                None => Vec::new(),
-            };
-            let is = |crate_: &str, item: &str| {
-                full.first().is_some_and(|f| f == crate_) && full.iter().any(|s| s == item)
-            };
-            if full
-                .first()
-                .is_some_and(|f| ENV_LOADERS.contains(&f.as_str()))
-                || names.iter().any(|n| n == "Envconfig")
-                || is("config", "Environment")
-                || is("figment", "Env")
-            {
+            if names_env_loader(&self.unit.expand(&names)) {
                 self.found = true;
             }
             syn::visit::visit_path(self, path);
         }
     }
-    let mut finder = Finder {
-        uses: &unit.uses,
-        found: unit.uses.values().any(|full| {
-            full.first()
-                .is_some_and(|f| ENV_LOADERS.contains(&f.as_str()))
-                || (full.first().is_some_and(|f| f == "config")
-                    && full.last().is_some_and(|l| l == "Environment"))
-                || (full.first().is_some_and(|f| f == "figment")
-                    && full.last().is_some_and(|l| l == "Env"))
-        }),
-    };
-    if !finder.found {
-        syn::visit::Visit::visit_file(&mut finder, file);
+    if unit.uses.values().any(|full| names_env_loader(full)) {
+        return true;
     }
+    let mut finder = Finder { unit, found: false };
+    syn::visit::Visit::visit_file(&mut finder, file);
     finder.found
+}
+
+/// Whether a full path names an env loader: a path into one of [`ENV_LOADERS`], the
+/// `Envconfig` derive, config's `Environment` or figment's `Env`.
+fn names_env_loader(full: &[String]) -> bool {
+    let from = |crate_: &str, item: &str| {
+        full.first().is_some_and(|f| f == crate_) && full.iter().any(|s| s == item)
+    };
+    full.first()
+        .is_some_and(|f| ENV_LOADERS.contains(&f.as_str()))
+        || full.iter().any(|n| n == "Envconfig")
+        || from("config", "Environment")
+        || from("figment", "Env")
 }
 
 fn flatten_use(tree: &UseTree, prefix: &mut Vec<String>, unit: &mut Unit<'_>) {

@@ -124,13 +124,7 @@ fn classify_path(
 
 /// Replaces a path's first segment by what the file's `use` items import under that name.
 fn expand(index: &CrateIndex<'_>, unit: usize, segments: &[String]) -> Vec<String> {
-    match segments
-        .split_first()
-        .and_then(|(first, rest)| Some((index.units[unit].uses.get(first)?, rest)))
-    {
-        Some((full, rest)) => full.iter().chain(rest).cloned().collect(),
-        None => segments.to_vec(),
-    }
+    index.units[unit].expand(segments)
 }
 
 fn classify_full(
