@@ -54,6 +54,9 @@ pub enum Origin {
         config_start: Option<Span>,
         /// The folder of the package (crate) the code is in: env files apply by folder.
         package: PathBuf,
+        /// For a client a helper creates, reported at the helper's call (`at`): the creating
+        /// call inside the helper, and the helper's name.
+        created_in: Option<(Span, String)>,
     },
 }
 
@@ -203,6 +206,22 @@ impl ClientSite {
         match &self.origin {
             Origin::Env { first_key, .. } => first_key,
             Origin::Code { at, .. } => at,
+        }
+    }
+
+    /// A label at the creating call inside the helper a code site was reported for (at
+    /// the call of the helper).
+    pub fn created_in_label(&self) -> Option<crate::diagnostic::Label> {
+        match &self.origin {
+            Origin::Code {
+                created_in: Some((inner, helper)),
+                ..
+            } => Some(crate::diagnostic::Label::new(
+                inner.file,
+                inner.range.clone(),
+                format!("created inside `{helper}`, here"),
+            )),
+            _ => None,
         }
     }
 

@@ -17,6 +17,9 @@ pub struct ConsumerView {
     pub span: Range<usize>,
     /// The created type as written (`StreamConsumer<Ctx>`), when known.
     pub type_name: Option<String>,
+    /// For a client a helper creates (reported at the helper's call): the helper's name and
+    /// the creating call inside it.
+    pub created_in: Option<(String, FileId, Range<usize>)>,
     /// Whether it joins a consumer group.
     pub group: Membership,
     pub timeouts: Vec<TimeoutView>,
@@ -37,6 +40,9 @@ impl ConsumerView {
     /// Moves the view's file ids by `offset` ([`crate::source::Files::append`]).
     pub(crate) fn shift(&mut self, offset: u32) {
         self.file = self.file.shifted(offset);
+        if let Some((_, file, _)) = &mut self.created_in {
+            *file = file.shifted(offset);
+        }
         for t in &mut self.timeouts {
             if let Some((file, _)) = &mut t.at {
                 *file = file.shifted(offset);
@@ -76,7 +82,13 @@ pub fn consumers(model: &Model) -> Vec<ConsumerView> {
 }
 
 fn view(model: &Model, index: usize, site: &ClientSite) -> Option<ConsumerView> {
-    let Origin::Code { at, type_name, .. } = &site.origin else {
+    let Origin::Code {
+        at,
+        type_name,
+        created_in,
+        ..
+    } = &site.origin
+    else {
         return None;
     };
     let timeouts = Setting::ALL
@@ -88,6 +100,9 @@ fn view(model: &Model, index: usize, site: &ClientSite) -> Option<ConsumerView> 
         file: at.file,
         span: at.range.clone(),
         type_name: type_name.clone(),
+        created_in: created_in
+            .as_ref()
+            .map(|(inner, helper)| (helper.clone(), inner.file, inner.range.clone())),
         group: match site.role {
             Role::GroupConsumer => Membership::Group,
             Role::MaybeGroupConsumer => match site.get("group.id") {
@@ -180,9 +195,22 @@ pub fn table(report: &super::Report) -> String {
                 crate::text::escape_control(reason)
             ),
         };
+        let helper = match &c.created_in {
+            Some((name, inner_file, span)) => {
+                let inner_file = files.get(*inner_file);
+                let inner = inner_file.line_col(span.start);
+                format!(
+                    " (created inside `{name}` at {}:{}:{})",
+                    report.paths.for_terminal(inner_file),
+                    inner.line,
+                    inner.column
+                )
+            }
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "consumer {kind} at {}:{}:{}{group}",
+            "consumer {kind} at {}:{}:{}{helper}{group}",
             report.paths.for_terminal(file),
             at.line,
             at.column

@@ -26,11 +26,22 @@ struct JsonConsumer<'a> {
     location: Location,
     #[serde(rename = "type")]
     type_name: Option<&'a str>,
+    /// For a client a helper creates (the location is then the helper's call): the helper
+    /// and the creating call inside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_in: Option<JsonCreatedIn<'a>>,
     /// `true`, `false`, or `"unknown"` when the tool cannot see the `group.id`.
     group: JsonGroup,
     #[serde(skip_serializing_if = "Option::is_none")]
     group_reason: Option<&'a str>,
     timeouts: Vec<JsonTimeout<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCreatedIn<'a> {
+    helper: &'a str,
+    #[serde(flatten)]
+    location: Location,
 }
 
 #[derive(Serialize)]
@@ -194,6 +205,13 @@ fn consumer<'a>(report: &'a Report, c: &'a ConsumerView) -> JsonConsumer<'a> {
     JsonConsumer {
         location: at(report, c.file, &c.span),
         type_name: c.type_name.as_deref(),
+        created_in: c
+            .created_in
+            .as_ref()
+            .map(|(helper, file, span)| JsonCreatedIn {
+                helper,
+                location: at(report, *file, span),
+            }),
         group: match c.group {
             Membership::Group => JsonGroup::Known(true),
             Membership::NoGroup => JsonGroup::Known(false),

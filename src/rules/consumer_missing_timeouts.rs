@@ -103,6 +103,9 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         let mut diagnostic = Diagnostic::new(Rule::ConsumerMissingTimeouts, message, primary).with_help(help);
+        if let Some(label) = site.created_in_label() {
+            diagnostic = diagnostic.with_label(label);
+        }
         if let Some(origin) = config_start {
             diagnostic = diagnostic.with_label(Label::new(origin.file, origin.range.clone(), "config starts here"));
         }

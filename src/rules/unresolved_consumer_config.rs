@@ -52,8 +52,12 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let at = site.at();
         let primary = Label::new(at.file, at.range.clone(), "consumer created here");
         let reason = Label::new(unseen.at.file, unseen.at.range.clone(), format!("the tool cannot see {}", unseen.reason));
+        let mut diagnostic = Diagnostic::new(Rule::UnresolvedConsumerConfig, message, primary);
+        if let Some(label) = site.created_in_label() {
+            diagnostic = diagnostic.with_label(label);
+        }
         out.push(
-            Diagnostic::new(Rule::UnresolvedConsumerConfig, message, primary)
+            diagnostic
                 .with_label(reason)
                 .with_help(if unknown.iter().all(|(k, _)| *k == "group.id") {
                     "set `group.id` with an explicit `.set(\"group.id\", ..)` call (or `assign()` the consumer) so that the tool knows whether it joins a group"

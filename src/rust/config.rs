@@ -8,7 +8,7 @@ use crate::rust::bind::EnvRef;
 use crate::source::FileId;
 
 /// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Loc {
     pub file: FileId,
     pub span: Range<usize>,

@@ -34,6 +34,11 @@ pub(crate) struct Construction {
     pub type_name: Option<String>,
     pub subscribed: bool,
     pub assigned: bool,
+    /// When the client is created inside a helper evaluated at a call site (`loc` is then
+    /// that call): the creating call in the helper, and the helper's name.
+    pub created_in: Option<(Loc, String)>,
+    /// The function whose run recorded it (see [`Flow::run`]).
+    root: usize,
 }
 
 /// What an expression evaluates to, as far as the analysis cares.
@@ -52,6 +57,16 @@ enum Binding {
     Client(usize),
     /// A value read from the environment (`let session = env::var("K")?;`).
     Env(EnvRef),
+    /// A constant a caller passed for a parameter (`"orders"`, `Some("orders")`, `None`).
+    Lit(Lit),
+}
+
+/// A constant value, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lit {
+    Text(String, Loc),
+    Some(String, Loc),
+    None,
 }
 
 /// A helper function's effect on configs.
@@ -68,6 +83,51 @@ struct Frame<'a> {
     vars: HashMap<String, Binding>,
     returned: Vec<Val>,
     recording: bool,
+    /// The function whose run this is (itself, or the caller a helper is evaluated for).
+    root: usize,
+    /// For a helper evaluated at a call site: the outermost call, where its clients are
+    /// reported.
+    call_site: Option<Loc>,
+    /// How many helper calls deep this evaluation is.
+    depth: usize,
+}
+
+impl<'a> Frame<'a> {
+    fn new(f: FnRef<'a>, recording: bool) -> Self {
+        Frame {
+            f,
+            vars: HashMap::new(),
+            returned: Vec::new(),
+            recording,
+            root: key(f),
+            call_site: None,
+            depth: 0,
+        }
+    }
+}
+
+/// How deep helpers that create clients are evaluated at their call sites; deeper calls
+/// share the helper's own run.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// What a function's body does with a client stored in a field of its struct
+/// (`self.consumer.subscribe(..)`), wherever the client was created.
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldUse {
+    subscribed: bool,
+    assigned: bool,
+    kind: Option<ClientKind>,
+}
+
+/// A call of a helper: where it is, and the generic arguments it names.
+struct CallSite<'e> {
+    loc: Loc,
+    turbofish: Option<&'e syn::AngleBracketedGenericArguments>,
+}
+
+/// The identity of a function: its signature's address in the syntax tree.
+fn key(f: FnRef<'_>) -> usize {
+    std::ptr::from_ref(f.sig) as usize
 }
 
 /// The interpreter for one crate.
@@ -76,6 +136,19 @@ pub(crate) struct Flow<'i, 'a> {
     summaries: HashMap<usize, Option<Summary>>,
     in_progress: HashSet<usize>,
     pub constructions: Vec<Construction>,
+    /// Each function's own run, once done: the client it returns, if one.
+    roots: HashMap<usize, Option<usize>>,
+    /// Helpers evaluated at some call site with the caller's arguments.
+    instantiated: HashSet<usize>,
+    /// Helpers whose own run some caller used (its arguments told nothing).
+    shared: HashSet<usize>,
+    /// Helpers being evaluated at a call site now (recursion stops there).
+    instantiating: HashSet<usize>,
+    /// The functions that create a client, directly or through a helper they call, by key.
+    creators: HashSet<usize>,
+    /// Clients stored in struct fields, by (struct, field).
+    field_clients: HashMap<(String, String), Vec<usize>>,
+    field_uses: HashMap<(String, String), FieldUse>,
 }
 
 /// Methods only rdkafka producers have.
@@ -124,14 +197,103 @@ impl<'i, 'a> Flow<'i, 'a> {
             summaries: HashMap::new(),
             in_progress: HashSet::new(),
             constructions: Vec::new(),
+            roots: HashMap::new(),
+            instantiated: HashSet::new(),
+            shared: HashSet::new(),
+            instantiating: HashSet::new(),
+            creators: creators(index),
+            field_clients: HashMap::new(),
+            field_uses: HashMap::new(),
         }
     }
 
-    /// Interprets every function of the crate and records the clients they create.
+    /// Interprets every function of the crate and records the clients they create. A helper
+    /// that creates a client from what its callers pass is evaluated at each call site with
+    /// the caller's arguments; its own run (parameters unseen) is then dropped, unless some
+    /// caller passed nothing the analysis knows and so used that run. What a function does
+    /// with a client stored in a struct field decides that client's role too.
     pub(crate) fn run(&mut self) {
         for f in self.index.all_fns.clone() {
-            self.interpret(f, true);
+            self.root(f);
         }
+        for (place, uses) in std::mem::take(&mut self.field_uses) {
+            for &i in self.field_clients.get(&place).into_iter().flatten() {
+                if let Some(c) = self.constructions.get_mut(i) {
+                    c.subscribed |= uses.subscribed;
+                    c.assigned |= uses.assigned;
+                    if let (ClientKind::Unknown, Some(kind)) = (c.kind, uses.kind) {
+                        c.kind = kind;
+                    }
+                }
+            }
+        }
+        let (instantiated, shared) = (&self.instantiated, &self.shared);
+        self.constructions
+            .retain(|c| !instantiated.contains(&c.root) || shared.contains(&c.root));
+        self.collapse();
+        self.constructions
+            .sort_by_key(|c| (c.loc.file, c.loc.span.start));
+    }
+
+    /// A helper whose every call site yields the same client (one caller, or callers passing
+    /// the same constants) is reported once, at its own creating call, where the fix goes.
+    fn collapse(&mut self) {
+        let same = |a: &Construction, b: &Construction| {
+            (&a.config, a.kind, &a.type_name, a.subscribed, a.assigned)
+                == (&b.config, b.kind, &b.type_name, b.subscribed, b.assigned)
+        };
+        let mut groups: HashMap<Loc, Vec<usize>> = HashMap::new();
+        for (i, c) in self.constructions.iter().enumerate() {
+            if let Some((inner, _)) = &c.created_in {
+                groups.entry(inner.clone()).or_default().push(i);
+            }
+        }
+        // The helper's own run, where some caller's arguments told nothing.
+        let own: HashMap<Loc, usize> = self
+            .constructions
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.created_in.is_none())
+            .map(|(i, c)| (c.loc.clone(), i))
+            .collect();
+        let mut dropped = HashSet::new();
+        for (inner, members) in groups {
+            let first = &self.constructions[members[0]];
+            if !members.iter().all(|&i| same(first, &self.constructions[i])) {
+                continue;
+            }
+            if let Some(&own) = own.get(&inner) {
+                // That run stands for these calls when they yield the same client; else the
+                // calls stay at their call sites, apart from it.
+                if same(first, &self.constructions[own]) {
+                    dropped.extend(members);
+                }
+                continue;
+            }
+            let kept = members[0];
+            dropped.extend(members.into_iter().skip(1));
+            let c = &mut self.constructions[kept];
+            c.loc = inner;
+            c.created_in = None;
+        }
+        let mut n = 0;
+        self.constructions.retain(|_| {
+            n += 1;
+            !dropped.contains(&(n - 1))
+        });
+    }
+
+    /// A function's own run (parameters unseen), once: the client it returns, if one.
+    fn root(&mut self, f: FnRef<'a>) -> Option<usize> {
+        let key = key(f);
+        if let Some(client) = self.roots.get(&key) {
+            return *client;
+        }
+        // While it runs (a recursive call), it returns nothing known.
+        self.roots.insert(key, None);
+        let (_, client) = self.interpret(f, true);
+        self.roots.insert(key, client);
+        client
     }
 
     fn loc(&self, frame: &Frame<'_>, span: Span) -> Loc {
@@ -144,33 +306,12 @@ impl<'i, 'a> Flow<'i, 'a> {
 
     /// Runs a function body. Recording runs (the roots) bind config parameters as unseen and
     /// keep the clients created; summary runs bind them as parameters to be overlaid later.
-    fn interpret(&mut self, f: FnRef<'a>, recording: bool) -> Summary {
-        let mut frame = Frame {
-            f,
-            vars: HashMap::new(),
-            returned: Vec::new(),
-            recording,
-        };
+    fn interpret(&mut self, f: FnRef<'a>, recording: bool) -> (Summary, Option<usize>) {
+        let mut frame = Frame::new(f, recording);
         let mut mut_params = Vec::new();
         for (n, input) in f.sig.inputs.iter().enumerate() {
-            // A config parameter, or `self` in a method of an `impl .. for ClientConfig`.
-            let (name, span, mutable) = match input {
-                FnArg::Typed(pt) if types::is_client_config(self.index, f.unit, &pt.ty) => {
-                    let Some(name) = pat_ident(&pt.pat) else {
-                        continue;
-                    };
-                    (
-                        name,
-                        pt.span(),
-                        matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some()),
-                    )
-                }
-                FnArg::Receiver(r) if self_is_client_config(self.index, f) => (
-                    "self".to_owned(),
-                    r.span(),
-                    r.reference.is_some() && r.mutability.is_some(),
-                ),
-                _ => continue,
+            let Some((name, span, mutable)) = self.config_param(f, input) else {
+                continue;
             };
             let config = if recording {
                 Config::opaque(Unseen {
@@ -185,22 +326,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             }
             frame.vars.insert(name, Binding::Config(config));
         }
-        let tail = self.block(&mut frame, f.block);
-        frame.returned.push(tail);
-        let returned = std::mem::take(&mut frame.returned);
-        let mut returns: Option<Config> = None;
-        for value in returned {
-            match value {
-                Val::Client(i) => self.type_from(i, frame.f.unit, sig_return(f.sig)),
-                Val::Config(config, _) => {
-                    returns = Some(match returns {
-                        Some(r) => r.merge(&config, &self.loc(&frame, f.sig.ident.span())),
-                        None => config,
-                    });
-                }
-                Val::Nothing => {}
-            }
-        }
+        let (returns, client) = self.finish(&mut frame);
         let params = mut_params
             .into_iter()
             .filter_map(|(n, name)| match frame.vars.get(&name) {
@@ -208,19 +334,64 @@ impl<'i, 'a> Flow<'i, 'a> {
                 _ => None,
             })
             .collect();
-        Summary { returns, params }
+        (Summary { returns, params }, client)
+    }
+
+    /// A config parameter (or `self` in a method of an `impl .. for ClientConfig`): its name,
+    /// where it is written, and whether it is `&mut`.
+    fn config_param(&self, f: FnRef<'a>, input: &FnArg) -> Option<(String, Span, bool)> {
+        match input {
+            FnArg::Typed(pt) if types::is_client_config(self.index, f.unit, &pt.ty) => Some((
+                pat_ident(&pt.pat)?,
+                pt.span(),
+                matches!(&*pt.ty, Type::Reference(r) if r.mutability.is_some()),
+            )),
+            FnArg::Receiver(r) if self_is_client_config(self.index, f) => Some((
+                "self".to_owned(),
+                r.span(),
+                r.reference.is_some() && r.mutability.is_some(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Runs the body of the frame's function: the config it returns and the client it
+    /// returns (typed by the return type), if any.
+    fn finish(&mut self, frame: &mut Frame<'a>) -> (Option<Config>, Option<usize>) {
+        let f = frame.f;
+        let tail = self.block(frame, f.block);
+        frame.returned.push(tail);
+        let returned = std::mem::take(&mut frame.returned);
+        let mut returns: Option<Config> = None;
+        let mut client = None;
+        for value in returned {
+            match value {
+                Val::Client(i) => {
+                    self.type_from(i, f.unit, sig_return(f.sig));
+                    client = client.or(Some(i));
+                }
+                Val::Config(config, _) => {
+                    returns = Some(match returns {
+                        Some(r) => r.merge(&config, &self.loc(frame, f.sig.ident.span())),
+                        None => config,
+                    });
+                }
+                Val::Nothing => {}
+            }
+        }
+        (returns, client)
     }
 
     /// The summary of a helper, computed once; `None` while it is being computed (recursion).
     fn summary(&mut self, f: FnRef<'a>) -> Option<Summary> {
-        let key = std::ptr::from_ref(f.sig) as usize;
+        let key = key(f);
         if let Some(s) = self.summaries.get(&key) {
             return s.clone();
         }
         if !self.in_progress.insert(key) {
             return None;
         }
-        let summary = self.interpret(f, false);
+        let (summary, _) = self.interpret(f, false);
         self.in_progress.remove(&key);
         self.summaries.insert(key, Some(summary.clone()));
         Some(summary)
@@ -293,7 +464,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 match frame.vars.get(&name) {
                     Some(Binding::Config(c)) => Val::Config(c.clone(), Some(name)),
                     Some(Binding::Client(i)) => Val::Client(*i),
-                    Some(Binding::Env(_)) | None => Val::Nothing,
+                    Some(Binding::Env(_) | Binding::Lit(_)) | None => Val::Nothing,
                 }
             }
             Expr::Block(b) => self.block(frame, &b.block),
@@ -312,6 +483,9 @@ impl<'i, 'a> Flow<'i, 'a> {
                 })
             }
             Expr::If(i) => {
+                if let Some((runs, bound)) = Self::known_branch(frame, &i.cond) {
+                    return self.known_if(frame, i, runs, bound);
+                }
                 self.expr(frame, &i.cond);
                 let at = self.loc(frame, i.if_token.span);
                 let before = frame.vars.clone();
@@ -408,6 +582,35 @@ impl<'i, 'a> Flow<'i, 'a> {
                 Val::Nothing
             }
         }
+    }
+
+    /// An `if let Some(g) = x` whose outcome the caller's constant decides: only the branch
+    /// that runs is followed, with `g` bound to the constant inside it.
+    fn known_if(
+        &mut self,
+        frame: &mut Frame<'a>,
+        i: &syn::ExprIf,
+        runs: bool,
+        bound: Option<(String, Lit)>,
+    ) -> Val {
+        if !runs {
+            return match &i.else_branch {
+                Some((_, e)) => self.expr(frame, e),
+                None => Val::Nothing,
+            };
+        }
+        let shadowed = bound.map(|(name, lit)| {
+            let outer = frame.vars.insert(name.clone(), Binding::Lit(lit));
+            (name, outer)
+        });
+        let value = self.block(frame, &i.then_branch);
+        if let Some((name, outer)) = shadowed {
+            match outer {
+                Some(outer) => frame.vars.insert(name, outer),
+                None => frame.vars.remove(&name),
+            };
+        }
+        value
     }
 
     fn bind_name(frame: &mut Frame<'_>, name: String, value: Val) {
@@ -545,7 +748,14 @@ impl<'i, 'a> Flow<'i, 'a> {
             return self.expr(frame, &c.args[0]);
         }
         if let Some(helper) = self.helper(last, Some((frame.f, owner)), false) {
-            return self.apply_helper(frame, helper, None, &c.args);
+            let call = CallSite {
+                loc: self.loc(frame, c.span()),
+                turbofish: match p.path.segments.last().map(|s| &s.arguments) {
+                    Some(syn::PathArguments::AngleBracketed(a)) => Some(a),
+                    _ => None,
+                },
+            };
+            return self.apply_helper(frame, helper, None, &c.args, &call);
         }
         self.args(frame, &c.args, &format!("`{last}`"))
     }
@@ -577,12 +787,23 @@ impl<'i, 'a> Flow<'i, 'a> {
     fn method<'e>(&mut self, frame: &mut Frame<'a>, m: &'e syn::ExprMethodCall) -> Val {
         let receiver = self.expr(frame, &m.receiver);
         let name = m.method.to_string();
+        if matches!(receiver, Val::Nothing) {
+            self.field_use(frame, &m.receiver, &name);
+        }
         match (receiver, name.as_str()) {
             (Val::Config(mut config, place), "set") if m.args.len() == 2 => {
-                match eval_text(self.index, &m.args[0]) {
+                // A constant, or a parameter bound to the caller's constant (the value is then
+                // written at the call site).
+                let text = |flow: &Self, frame: &Frame<'a>, e: &Expr| match flow.lit(frame, e) {
+                    Some(Lit::Text(text, loc)) => Some((text, loc)),
+                    _ => None,
+                };
+                match text(self, frame, &m.args[0]).map(|(key, _)| key) {
                     Some(key) => {
-                        let value = eval_text(self.index, &m.args[1]);
-                        let loc = self.loc(frame, m.args[1].span());
+                        let (value, loc) = match text(self, frame, &m.args[1]) {
+                            Some((value, loc)) => (Some(value), loc),
+                            None => (None, self.loc(frame, m.args[1].span())),
+                        };
                         let key_loc = self.loc(frame, m.args[0].span());
                         let env = self.env_ref(frame, &m.args[1]);
                         config.keys.insert(
@@ -696,11 +917,21 @@ impl<'i, 'a> Flow<'i, 'a> {
             }
             (receiver, method) => {
                 if let Some(helper) = self.helper(method, None, true) {
+                    let start = self.loc(frame, m.method.span());
+                    let end = self.loc(frame, m.paren_token.span.close()).span.end;
+                    let call = CallSite {
+                        loc: Loc {
+                            file: start.file,
+                            span: start.span.start..end,
+                        },
+                        turbofish: m.turbofish.as_ref(),
+                    };
                     return self.apply_helper(
                         frame,
                         helper,
                         Some((receiver, &*m.receiver)),
                         &m.args,
+                        &call,
                     );
                 }
                 self.args(frame, &m.args, &format!("`{method}`"));
@@ -873,6 +1104,10 @@ impl<'i, 'a> Flow<'i, 'a> {
         if !frame.recording {
             return usize::MAX;
         }
+        let (loc, created_in) = match &frame.call_site {
+            Some(call) => (call.clone(), Some((loc, frame.f.sig.ident.to_string()))),
+            None => (loc, None),
+        };
         self.constructions.push(Construction {
             loc,
             config,
@@ -880,6 +1115,8 @@ impl<'i, 'a> Flow<'i, 'a> {
             type_name: name,
             subscribed: false,
             assigned: false,
+            created_in,
+            root: frame.root,
         });
         self.constructions.len() - 1
     }
@@ -897,13 +1134,58 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
     }
 
+    /// What a method called on a client stored in a field of `self` (`self.consumer
+    /// .subscribe(..)`, `self.consumer.lock().await.assign(..)`) says about that client,
+    /// wherever it was created.
+    fn field_use(&mut self, frame: &Frame<'a>, receiver: &Expr, method: &str) {
+        let use_ = match method {
+            "subscribe" => FieldUse {
+                subscribed: true,
+                ..FieldUse::default()
+            },
+            "assign" | "incremental_assign" => FieldUse {
+                assigned: true,
+                ..FieldUse::default()
+            },
+            m if PRODUCER_METHODS.contains(&m) => FieldUse {
+                kind: Some(ClientKind::Producer),
+                ..FieldUse::default()
+            },
+            m if CONSUMER_METHODS.contains(&m) => FieldUse {
+                kind: Some(ClientKind::Consumer),
+                ..FieldUse::default()
+            },
+            _ => return,
+        };
+        let Some(field) = self_field(receiver) else {
+            return;
+        };
+        let Some(owner) = frame.f.self_ty.and_then(bare_name) else {
+            return;
+        };
+        let seen = self.field_uses.entry((owner, field)).or_default();
+        seen.subscribed |= use_.subscribed;
+        seen.assigned |= use_.assigned;
+        seen.kind = seen.kind.or(use_.kind);
+    }
+
     fn type_from_field(&mut self, frame: &Frame<'a>, i: usize, owner: &str, field: &str) {
         let owner = if owner == "Self" {
             frame.f.self_ty.and_then(bare_name)
         } else {
             Some(owner.to_owned())
         };
-        let Some(fields) = owner.and_then(|o| self.index.struct_fields.get(&o)) else {
+        let Some(owner) = owner else { return };
+        if frame.recording {
+            let clients = self
+                .field_clients
+                .entry((owner.clone(), field.to_owned()))
+                .or_default();
+            if !clients.contains(&i) {
+                clients.push(i);
+            }
+        }
+        let Some(fields) = self.index.struct_fields.get(&owner) else {
             return;
         };
         if let Some((_, unit, ty)) = fields.iter().find(|(name, _, _)| name == field) {
@@ -930,7 +1212,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             .get(name)?
             .iter()
             .copied()
-            .filter(|f| is_config_helper(self.index, *f))
+            .filter(|f| is_config_helper(self.index, *f) || self.creates(*f))
             // `x.name()` calls methods; `path::name()` calls functions, or a method of the
             // type the path names (`Settings::name(&s)`).
             .filter(|f| {
@@ -992,6 +1274,174 @@ impl<'i, 'a> Flow<'i, 'a> {
         only(&|f| self.index.module_of(f) == target)
     }
 
+    /// Whether a function creates a client, directly or through a helper it calls.
+    fn creates(&self, f: FnRef<'a>) -> bool {
+        self.creators.contains(&key(f))
+    }
+
+    /// A call of a helper evaluated with the caller's arguments. When the call passes
+    /// something the analysis knows (a config, a client, a constant, an env value), the
+    /// helper's body runs with those arguments, so each call site of a helper that creates a
+    /// client yields its own clients, reported there with a label in the helper. Otherwise
+    /// (or too deep, or recursive) a call of a creating helper shares the helper's own run and
+    /// the client it returns. `None` when neither gives a client or a config: the call is then
+    /// applied through the helper's summary.
+    fn instantiate<'e>(
+        &mut self,
+        frame: &mut Frame<'a>,
+        helper: FnRef<'a>,
+        values: &HashMap<usize, (Val, &'e Expr)>,
+        call: &CallSite<'e>,
+    ) -> Option<Val> {
+        let id = key(helper);
+        let creates = frame.recording && self.creates(helper);
+        let knows = values.values().any(|(value, arg)| {
+            !matches!(value, Val::Nothing)
+                || self.env_ref(frame, arg).is_some()
+                || self.lit(frame, arg).is_some()
+        });
+        if !knows || frame.depth >= MAX_CALL_DEPTH || self.instantiating.contains(&id) {
+            if !creates {
+                return None;
+            }
+            self.shared.insert(id);
+            return self.root(helper).map(Val::Client);
+        }
+        let mut inner = Frame {
+            f: helper,
+            vars: HashMap::new(),
+            returned: Vec::new(),
+            recording: frame.recording,
+            root: frame.root,
+            call_site: Some(frame.call_site.clone().unwrap_or_else(|| call.loc.clone())),
+            depth: frame.depth + 1,
+        };
+        let mut write_back = Vec::new();
+        for (n, input) in helper.sig.inputs.iter().enumerate() {
+            let name = match input {
+                FnArg::Receiver(_) => "self".to_owned(),
+                FnArg::Typed(pt) => match pat_ident(&pt.pat) {
+                    Some(name) => name,
+                    None => continue,
+                },
+            };
+            let config_param = self.config_param(helper, input);
+            let binding = match values.get(&n) {
+                Some((Val::Config(config, place), _)) => {
+                    if let (Some((_, _, true)), Some(place)) = (&config_param, place) {
+                        write_back.push((name.clone(), place.clone()));
+                    }
+                    Some(Binding::Config(config.clone()))
+                }
+                Some((Val::Client(i), _)) => Some(Binding::Client(*i)),
+                Some((Val::Nothing, arg)) => self
+                    .env_ref(frame, arg)
+                    .map(Binding::Env)
+                    .or_else(|| self.lit(frame, arg).map(Binding::Lit))
+                    .or_else(|| {
+                        config_param.as_ref().map(|_| {
+                            Binding::Config(Config::opaque(Unseen {
+                                reason: "where the config passed here comes from".into(),
+                                loc: self.loc(frame, arg.span()),
+                            }))
+                        })
+                    }),
+                None => config_param.as_ref().map(|(_, span, _)| {
+                    Binding::Config(Config::opaque(Unseen {
+                        reason: format!(
+                            "the callers of `{}`, which pass the config in",
+                            helper.sig.ident
+                        ),
+                        loc: self.loc(&inner, *span),
+                    }))
+                }),
+            };
+            if let Some(binding) = binding {
+                inner.vars.insert(name, binding);
+            }
+        }
+        self.instantiating.insert(id);
+        let (returns, client) = self.finish(&mut inner);
+        self.instantiating.remove(&id);
+        if creates {
+            self.instantiated.insert(id);
+        }
+        for (name, place) in write_back {
+            if let Some(Binding::Config(config)) = inner.vars.get(&name) {
+                frame.vars.insert(place, Binding::Config(config.clone()));
+            }
+        }
+        if let Some(i) = client {
+            // `fn new_consumer<T: FromClientConfig>(..) -> Result<T>` called as
+            // `new_consumer::<StreamConsumer>(..)`.
+            let ty = generic_return(helper.sig).and_then(|pos| {
+                call.turbofish?
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        syn::GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .nth(pos)
+            });
+            self.type_from(i, frame.f.unit, ty);
+            return Some(Val::Client(i));
+        }
+        Some(returns.map_or(Val::Nothing, |config| Val::Config(config, None)))
+    }
+
+    /// The constant an argument holds: a literal or constant of the crate, `Some(..)` of one,
+    /// `None`, or a parameter bound to one.
+    fn lit(&self, frame: &Frame<'a>, arg: &Expr) -> Option<Lit> {
+        let arg = peel_expr(arg);
+        if let Some(text) = eval_text(self.index, arg) {
+            return Some(Lit::Text(text, self.loc(frame, arg.span())));
+        }
+        match arg {
+            Expr::Path(p) if p.path.is_ident("None") => Some(Lit::None),
+            Expr::Path(p) => match frame.vars.get(&p.path.get_ident()?.to_string()) {
+                Some(Binding::Lit(lit)) => Some(lit.clone()),
+                _ => None,
+            },
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some")) =>
+            {
+                match self.lit(frame, &c.args[0])? {
+                    Lit::Text(text, loc) => Some(Lit::Some(text, loc)),
+                    Lit::Some(..) | Lit::None => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `if let Some(g) = group_id` where the caller passed `Some("orders")` or `None`:
+    /// whether the branch runs, and the name it binds with its value.
+    fn known_branch(frame: &Frame<'a>, cond: &Expr) -> Option<(bool, Option<(String, Lit)>)> {
+        let Expr::Let(l) = cond else { return None };
+        let Pat::TupleStruct(ts) = &*l.pat else {
+            return None;
+        };
+        if !ts.path.is_ident("Some") || ts.elems.len() != 1 {
+            return None;
+        }
+        let Expr::Path(p) = peel_expr(&l.expr) else {
+            return None;
+        };
+        match frame.vars.get(&p.path.get_ident()?.to_string())? {
+            Binding::Lit(Lit::None) => Some((false, None)),
+            Binding::Lit(Lit::Some(text, loc)) => {
+                let name = pat_ident(&ts.elems[0]);
+                Some((
+                    true,
+                    name.map(|n| (n, Lit::Text(text.clone(), loc.clone()))),
+                ))
+            }
+            _ => None,
+        }
+    }
+
     /// A call of a helper: its returned config (overlaid on the argument it was built from)
     /// and its edits of `&mut` parameters.
     fn apply_helper<'e>(
@@ -1000,6 +1450,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         helper: FnRef<'a>,
         receiver: Option<(Val, &'e Expr)>,
         args: &'e Punctuated<Expr, syn::Token![,]>,
+        call: &CallSite<'e>,
     ) -> Val {
         // Parameter numbers count the receiver of a method.
         let offset = usize::from(helper.sig.receiver().is_some() && receiver.is_some());
@@ -1009,6 +1460,18 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
         for (n, arg) in args.iter().enumerate() {
             values.insert(n + offset, (self.expr(frame, arg), arg));
+        }
+        // A helper that creates a client, or one given a constant or an env value (which
+        // its summary cannot use: `if let Some(o) = overrides` given `None`), is evaluated
+        // with the caller's arguments.
+        let constants = values.values().any(|(value, arg)| {
+            matches!(value, Val::Nothing)
+                && (self.env_ref(frame, arg).is_some() || self.lit(frame, arg).is_some())
+        });
+        if (frame.recording && self.creates(helper)) || constants {
+            if let Some(value) = self.instantiate(frame, helper, &values, call) {
+                return value;
+            }
         }
         let Some(summary) = self.summary(helper) else {
             return self.args(frame, args, &format!("`{}`", helper.sig.ident));
@@ -1229,4 +1692,163 @@ fn children(expr: &Expr) -> Vec<&Expr> {
     let mut c = Children(Vec::new());
     syn::visit::visit_expr(&mut c, expr);
     c.0
+}
+
+/// The functions of a crate that create a client: directly (`.create()`,
+/// `.create_with_context(ctx)`, `T::from_config(..)`), or by calling a function of the crate
+/// that does. Calls are matched by name and shape, not resolved: `x.name()` matches methods,
+/// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
+/// one function too many costs only time (a creator is evaluated at its call sites).
+fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
+    enum Call {
+        Bare(String),
+        Owned(String, String),
+        Method(String),
+    }
+    #[derive(Default)]
+    struct Scan {
+        creates: bool,
+        calls: Vec<Call>,
+    }
+    impl<'e> Visit<'e> for Scan {
+        fn visit_expr_method_call(&mut self, m: &'e syn::ExprMethodCall) {
+            match m.method.to_string().as_str() {
+                "create" if m.args.is_empty() => self.creates = true,
+                "create_with_context" if m.args.len() == 1 => self.creates = true,
+                name => self.calls.push(Call::Method(name.to_owned())),
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'e syn::ExprCall) {
+            if let Expr::Path(p) = &*c.func {
+                let segments: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                match segments.as_slice() {
+                    [.., last]
+                        if matches!(last.as_str(), "from_config" | "from_config_and_context") =>
+                    {
+                        self.creates = true;
+                    }
+                    [name] => self.calls.push(Call::Bare(name.clone())),
+                    [.., owner, name] => self.calls.push(Call::Owned(owner.clone(), name.clone())),
+                    [] => {}
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_item(&mut self, _: &'e syn::Item) {}
+    }
+    let scans: Vec<(usize, Scan)> = index
+        .all_fns
+        .iter()
+        .map(|f| {
+            let mut scan = Scan::default();
+            scan.visit_block(f.block);
+            (key(*f), scan)
+        })
+        .collect();
+    let mut creators: HashSet<usize> = scans
+        .iter()
+        .filter(|(_, scan)| scan.creates)
+        .map(|(k, _)| *k)
+        .collect();
+    let calls_creator = |call: &Call, creators: &HashSet<usize>| {
+        let (name, matches): (&str, &dyn Fn(&FnRef<'_>) -> bool) = match call {
+            Call::Bare(name) => (name, &|f| f.sig.receiver().is_none()),
+            Call::Method(name) => (name, &|f| f.sig.receiver().is_some()),
+            Call::Owned(owner, name) => (name, &move |f: &FnRef<'_>| match f.self_ty {
+                None => true,
+                Some(ty) => owner == "Self" || bare_name(ty).as_deref() == Some(owner.as_str()),
+            }),
+        };
+        index.fns.get(name).is_some_and(|fns| {
+            fns.iter()
+                .any(|f| creators.contains(&key(*f)) && matches(f))
+        })
+    };
+    loop {
+        let found: Vec<usize> = scans
+            .iter()
+            .filter(|(k, scan)| {
+                !creators.contains(k) && scan.calls.iter().any(|c| calls_creator(c, &creators))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        if found.is_empty() {
+            return creators;
+        }
+        creators.extend(found);
+    }
+}
+
+/// The field of `self` an expression reaches, through references, locks, awaits and the
+/// adapters that hand back what they hold (`self.consumer`, `&self.consumer`,
+/// `self.consumer.lock().await`, `self.consumer.as_ref().unwrap()`).
+fn self_field(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Reference(r) => self_field(&r.expr),
+        Expr::Paren(p) => self_field(&p.expr),
+        Expr::Group(g) => self_field(&g.expr),
+        Expr::Await(a) => self_field(&a.base),
+        Expr::Try(t) => self_field(&t.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "lock"
+                    | "read"
+                    | "write"
+                    | "borrow"
+                    | "borrow_mut"
+                    | "as_ref"
+                    | "as_mut"
+                    | "clone"
+                    | "unwrap"
+                    | "expect"
+                    | "get"
+                    | "deref"
+            ) =>
+        {
+            self_field(&m.receiver)
+        }
+        Expr::Field(f) => match (&*f.base, &f.member) {
+            (Expr::Path(p), syn::Member::Named(name)) if p.path.is_ident("self") => {
+                Some(name.to_string())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An expression under references, parentheses and invisible groups.
+fn peel_expr(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Reference(r) => peel_expr(&r.expr),
+        Expr::Paren(p) => peel_expr(&p.expr),
+        Expr::Group(g) => peel_expr(&g.expr),
+        other => other,
+    }
+}
+
+/// The position, among a function's type parameters, of the one it returns (`T` of
+/// `fn f<T: FromClientConfig>() -> Result<T, E>`).
+fn generic_return(sig: &syn::Signature) -> Option<usize> {
+    let mut ty = sig_return(sig)?;
+    loop {
+        let Type::Path(p) = types::peel(ty) else {
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        match types::first_type_argument(last) {
+            Some(inner) if types::is_wrapper(&last.ident.to_string()) => ty = inner,
+            _ => {
+                let name = p.path.get_ident()?;
+                return sig.generics.type_params().position(|t| t.ident == *name);
+            }
+        }
+    }
 }

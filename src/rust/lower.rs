@@ -60,6 +60,7 @@ pub(crate) fn site(c: Construction, package: &Path) -> ClientSite {
             type_name: c.type_name,
             config_start: c.config.origin.as_ref().map(span),
             package: package.to_path_buf(),
+            created_in: c.created_in.map(|(inner, helper)| (span(&inner), helper)),
         },
         role,
         protocol,

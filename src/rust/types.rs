@@ -42,7 +42,7 @@ const WRAPPERS: [&str; 10] = [
 /// Whether a type named `name` wraps what a function really returns: the wrappers above, and
 /// any `Result` alias (`AppResult<T>`, `anyhow::Result<T>`, `PyResult<T>`, `io::Result<T>`),
 /// whose first type argument is the success type by convention.
-fn is_wrapper(name: &str) -> bool {
+pub(crate) fn is_wrapper(name: &str) -> bool {
     WRAPPERS.contains(&name) || name.ends_with("Result")
 }
 
