@@ -126,7 +126,7 @@ struct CallSite<'e> {
 }
 
 /// The identity of a function: its signature's address in the syntax tree.
-fn key(f: FnRef<'_>) -> usize {
+pub(super) fn key(f: FnRef<'_>) -> usize {
     std::ptr::from_ref(f.sig) as usize
 }
 
@@ -201,7 +201,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             instantiated: HashSet::new(),
             shared: HashSet::new(),
             instantiating: HashSet::new(),
-            creators: creators(index),
+            creators: super::creators::creators(index),
             field_clients: HashMap::new(),
             field_uses: HashMap::new(),
         }
@@ -501,25 +501,12 @@ impl<'i, 'a> Flow<'i, 'a> {
             Expr::Match(m) => {
                 self.expr(frame, &m.expr);
                 let at = self.loc(frame, m.match_token.span);
-                let before = frame.vars.clone();
-                let mut merged: Option<(HashMap<String, Binding>, Val)> = None;
-                for arm in &m.arms {
-                    frame.vars.clone_from(&before);
-                    if let Some((_, guard)) = &arm.guard {
-                        self.expr(frame, guard);
-                    }
-                    let value = self.expr(frame, &arm.body);
-                    merged = Some(match merged {
-                        None => (frame.vars.clone(), value),
-                        Some((vars, v)) => (
-                            merge_vars(&vars, &frame.vars, &at),
-                            merge_vals(v, value, &at),
-                        ),
-                    });
-                }
-                let (vars, value) = merged.unwrap_or((before, Val::Nothing));
-                frame.vars = vars;
-                value
+                let arms: Vec<(Option<&Expr>, &Expr)> = m
+                    .arms
+                    .iter()
+                    .map(|arm| (arm.guard.as_ref().map(|(_, g)| &**g), &*arm.body))
+                    .collect();
+                self.branches(frame, &at, &arms)
             }
             Expr::ForLoop(f) => {
                 self.expr(frame, &f.expr);
@@ -613,6 +600,15 @@ impl<'i, 'a> Flow<'i, 'a> {
         value
     }
 
+    /// The value of a closure that runs once, where it is written (a lazy initializer); an
+    /// `async` body (`tokio::sync::OnceCell::get_or_init(|| async { .. })`) is awaited.
+    fn once(&mut self, frame: &mut Frame<'a>, init: &syn::ExprClosure) -> Val {
+        match &*init.body {
+            Expr::Async(a) => self.block(frame, &a.block),
+            body => self.expr(frame, body),
+        }
+    }
+
     fn bind_name(frame: &mut Frame<'_>, name: String, value: Val) {
         match value {
             Val::Config(config, _) => frame.vars.insert(name, Binding::Config(config)),
@@ -650,6 +646,47 @@ impl<'i, 'a> Flow<'i, 'a> {
         Val::Nothing
     }
 
+    /// Arms of which exactly one runs (`match`, `select!`), each after its guard.
+    fn branches(
+        &mut self,
+        frame: &mut Frame<'a>,
+        at: &Loc,
+        arms: &[(Option<&Expr>, &Expr)],
+    ) -> Val {
+        let before = frame.vars.clone();
+        let mut merged: Option<(HashMap<String, Binding>, Val)> = None;
+        for (guard, body) in arms {
+            frame.vars.clone_from(&before);
+            if let Some(guard) = guard {
+                self.expr(frame, guard);
+            }
+            let value = self.expr(frame, body);
+            merged = Some(match merged {
+                None => (frame.vars.clone(), value),
+                Some((vars, v)) => (merge_vars(&vars, &frame.vars, at), merge_vals(v, value, at)),
+            });
+        }
+        let (vars, value) = merged.unwrap_or((before, Val::Nothing));
+        frame.vars = vars;
+        value
+    }
+
+    /// `tokio::select! { msg = consumer.recv() => { .. }, else => .. }` (and `futures`'
+    /// `select!` / `select_biased!`): every branch's future is made, one body runs.
+    fn select(&mut self, frame: &mut Frame<'a>, mac: &syn::Macro, arms: &[SelectArm]) -> Val {
+        for arm in arms {
+            if let Some(future) = &arm.future {
+                self.expr(frame, future);
+            }
+        }
+        let at = self.loc(frame, mac.span());
+        let bodies: Vec<(Option<&Expr>, &Expr)> = arms
+            .iter()
+            .map(|a| (a.condition.as_ref(), &a.body))
+            .collect();
+        self.branches(frame, &at, &bodies)
+    }
+
     /// A loop body may run any number of times, including never.
     fn looped<'e>(&mut self, frame: &mut Frame<'a>, token: Span, body: &'e syn::Block) -> Val {
         let at = self.loc(frame, token);
@@ -659,18 +696,48 @@ impl<'i, 'a> Flow<'i, 'a> {
         Val::Nothing
     }
 
-    /// Function-like macros whose arguments are expressions are looked into.
+    /// Function-like macros whose arguments are expressions are looked into, and so are the
+    /// arms of `select!`. A `macro_rules!` macro of the crate whose body creates a client is
+    /// not expanded: each invocation is a client the tool cannot see into.
     fn macro_body(&mut self, frame: &mut Frame<'a>, mac: &syn::Macro) -> Val {
-        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
-        else {
-            return Val::Nothing;
-        };
         let name = mac
             .path
             .segments
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if let Some(client) = self.index.creating_macros.get(&name) {
+            let loc = self.loc(frame, mac.span());
+            let path = self.loc(frame, mac.path.span());
+            let bang = self.loc(frame, mac.bang_token.span);
+            let mut config = Config::opaque(Unseen {
+                reason: format!("what the macro `{name}!` expands to"),
+                loc: Loc {
+                    file: path.file,
+                    span: path.span.start..bang.span.end,
+                },
+            });
+            if client.config {
+                config.origin = Some(loc.clone());
+            }
+            let kind = if client.consumer {
+                ClientKind::Consumer
+            } else if client.producer {
+                ClientKind::Producer
+            } else {
+                ClientKind::Unknown
+            };
+            self.record(frame, loc, config, kind, None);
+        }
+        if matches!(name.as_str(), "select" | "select_biased") {
+            if let Ok(arms) = mac.parse_body_with(select_arms) {
+                return self.select(frame, mac, &arms);
+            }
+        }
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return Val::Nothing;
+        };
         let borrows = FORMATTING_MACROS.contains(&name.as_str());
         for arg in &args {
             let value = self.expr(frame, arg);
@@ -746,6 +813,17 @@ impl<'i, 'a> Flow<'i, 'a> {
                 }));
         if wrapper && c.args.len() == 1 {
             return self.expr(frame, &c.args[0]);
+        }
+        // `LazyLock::new(|| ..)`, `once_cell::sync::Lazy::new(|| ..)`: holds what the closure
+        // returns, made once.
+        let lazy = last == "new"
+            && self.index.units[unit]
+                .expand(owner)
+                .last()
+                .is_some_and(|o| matches!(o.as_str(), "LazyLock" | "LazyCell" | "Lazy"));
+        if let (true, [Expr::Closure(init)]) = (lazy, c.args.iter().collect::<Vec<_>>().as_slice())
+        {
+            return self.once(frame, init);
         }
         if let Some(helper) = self.helper(last, Some((frame.f, owner)), false) {
             let call = CallSite {
@@ -916,6 +994,14 @@ impl<'i, 'a> Flow<'i, 'a> {
                 self.create_call(frame, m, config)
             }
             (receiver, method) => {
+                // `CELL.get_or_init(|| ..)`: the value the closure returns, made once.
+                if let (
+                    "get_or_init" | "get_or_try_init" | "get_or_insert_with",
+                    Some(Expr::Closure(init)),
+                ) = (method, m.args.first())
+                {
+                    return self.once(frame, init);
+                }
                 if let Some(helper) = self.helper(method, None, true) {
                     let start = self.loc(frame, m.method.span());
                     let end = self.loc(frame, m.paren_token.span.close()).span.end;
@@ -1129,7 +1215,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         if let Some(c) = self.constructions.get_mut(i) {
             if c.kind == ClientKind::Unknown && kind != ClientKind::Unknown {
                 c.kind = kind;
-                c.type_name = type_name(ty);
+                c.type_name = type_name(types::unwrapped(ty));
             }
         }
     }
@@ -1646,7 +1732,7 @@ fn pat_ident(pat: &Pat) -> Option<String> {
 }
 
 /// The last path segment of a type without generics: how items are named (`Ledger`).
-fn bare_name(ty: &Type) -> Option<String> {
+pub(super) fn bare_name(ty: &Type) -> Option<String> {
     match types::peel(ty) {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
@@ -1694,97 +1780,6 @@ fn children(expr: &Expr) -> Vec<&Expr> {
     c.0
 }
 
-/// The functions of a crate that create a client: directly (`.create()`,
-/// `.create_with_context(ctx)`, `T::from_config(..)`), or by calling a function of the crate
-/// that does. Calls are matched by name and shape, not resolved: `x.name()` matches methods,
-/// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
-/// one function too many costs only time (a creator is evaluated at its call sites).
-fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
-    enum Call {
-        Bare(String),
-        Owned(String, String),
-        Method(String),
-    }
-    #[derive(Default)]
-    struct Scan {
-        creates: bool,
-        calls: Vec<Call>,
-    }
-    impl<'e> Visit<'e> for Scan {
-        fn visit_expr_method_call(&mut self, m: &'e syn::ExprMethodCall) {
-            match m.method.to_string().as_str() {
-                "create" if m.args.is_empty() => self.creates = true,
-                "create_with_context" if m.args.len() == 1 => self.creates = true,
-                name => self.calls.push(Call::Method(name.to_owned())),
-            }
-            syn::visit::visit_expr_method_call(self, m);
-        }
-        fn visit_expr_call(&mut self, c: &'e syn::ExprCall) {
-            if let Expr::Path(p) = &*c.func {
-                let segments: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                match segments.as_slice() {
-                    [.., last]
-                        if matches!(last.as_str(), "from_config" | "from_config_and_context") =>
-                    {
-                        self.creates = true;
-                    }
-                    [name] => self.calls.push(Call::Bare(name.clone())),
-                    [.., owner, name] => self.calls.push(Call::Owned(owner.clone(), name.clone())),
-                    [] => {}
-                }
-            }
-            syn::visit::visit_expr_call(self, c);
-        }
-        fn visit_item(&mut self, _: &'e syn::Item) {}
-    }
-    let scans: Vec<(usize, Scan)> = index
-        .all_fns
-        .iter()
-        .map(|f| {
-            let mut scan = Scan::default();
-            scan.visit_block(f.block);
-            (key(*f), scan)
-        })
-        .collect();
-    let mut creators: HashSet<usize> = scans
-        .iter()
-        .filter(|(_, scan)| scan.creates)
-        .map(|(k, _)| *k)
-        .collect();
-    let calls_creator = |call: &Call, creators: &HashSet<usize>| {
-        let (name, matches): (&str, &dyn Fn(&FnRef<'_>) -> bool) = match call {
-            Call::Bare(name) => (name, &|f| f.sig.receiver().is_none()),
-            Call::Method(name) => (name, &|f| f.sig.receiver().is_some()),
-            Call::Owned(owner, name) => (name, &move |f: &FnRef<'_>| match f.self_ty {
-                None => true,
-                Some(ty) => owner == "Self" || bare_name(ty).as_deref() == Some(owner.as_str()),
-            }),
-        };
-        index.fns.get(name).is_some_and(|fns| {
-            fns.iter()
-                .any(|f| creators.contains(&key(*f)) && matches(f))
-        })
-    };
-    loop {
-        let found: Vec<usize> = scans
-            .iter()
-            .filter(|(k, scan)| {
-                !creators.contains(k) && scan.calls.iter().any(|c| calls_creator(c, &creators))
-            })
-            .map(|(k, _)| *k)
-            .collect();
-        if found.is_empty() {
-            return creators;
-        }
-        creators.extend(found);
-    }
-}
-
 /// The field of `self` an expression reaches, through references, locks, awaits and the
 /// adapters that hand back what they hold (`self.consumer`, `&self.consumer`,
 /// `self.consumer.lock().await`, `self.consumer.as_ref().unwrap()`).
@@ -1824,6 +1819,52 @@ fn self_field(expr: &Expr) -> Option<String> {
     }
 }
 
+/// One arm of `select!`: `pattern = future [, if condition] => body`, or `else => body`.
+pub(super) struct SelectArm {
+    pub future: Option<Expr>,
+    pub condition: Option<Expr>,
+    pub body: Expr,
+}
+
+/// The body of `tokio::select!` / `futures::select!`.
+pub(super) fn select_arms(input: syn::parse::ParseStream<'_>) -> syn::Result<Vec<SelectArm>> {
+    let mut arms = Vec::new();
+    if input.peek(syn::Ident) && input.peek2(syn::Token![;]) {
+        input.parse::<syn::Ident>()?; // `biased;`
+        input.parse::<syn::Token![;]>()?;
+    }
+    while !input.is_empty() {
+        let (future, condition) = if input.peek(syn::Token![else]) {
+            input.parse::<syn::Token![else]>()?;
+            (None, None)
+        } else {
+            Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<syn::Token![=]>()?;
+            let future = input.call(Expr::parse_without_eager_brace)?;
+            let condition = if input.peek(syn::Token![,]) && input.peek2(syn::Token![if]) {
+                input.parse::<syn::Token![,]>()?;
+                input.parse::<syn::Token![if]>()?;
+                Some(input.call(Expr::parse_without_eager_brace)?)
+            } else {
+                None
+            };
+            (Some(future), condition)
+        };
+        input.parse::<syn::Token![=>]>()?;
+        let body: Expr = input.parse()?;
+        // A block body needs no comma after it.
+        if input.peek(syn::Token![,]) || !matches!(body, Expr::Block(_)) && !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+        }
+        arms.push(SelectArm {
+            future,
+            condition,
+            body,
+        });
+    }
+    Ok(arms)
+}
+
 /// An expression under references, parentheses and invisible groups.
 fn peel_expr(expr: &Expr) -> &Expr {
     match expr {
@@ -1837,18 +1878,9 @@ fn peel_expr(expr: &Expr) -> &Expr {
 /// The position, among a function's type parameters, of the one it returns (`T` of
 /// `fn f<T: FromClientConfig>() -> Result<T, E>`).
 fn generic_return(sig: &syn::Signature) -> Option<usize> {
-    let mut ty = sig_return(sig)?;
-    loop {
-        let Type::Path(p) = types::peel(ty) else {
-            return None;
-        };
-        let last = p.path.segments.last()?;
-        match types::first_type_argument(last) {
-            Some(inner) if types::is_wrapper(&last.ident.to_string()) => ty = inner,
-            _ => {
-                let name = p.path.get_ident()?;
-                return sig.generics.type_params().position(|t| t.ident == *name);
-            }
-        }
-    }
+    let Type::Path(p) = types::unwrapped(sig_return(sig)?) else {
+        return None;
+    };
+    let name = p.path.get_ident()?;
+    sig.generics.type_params().position(|t| t.ident == *name)
 }

@@ -69,6 +69,57 @@ pub(crate) struct CrateIndex<'a> {
     /// serde_env, config's `Environment`, figment's `Env`): only then do settings-struct
     /// fields stand for env keys by their names.
     pub loads_env: bool,
+    /// The crate's `macro_rules!` macros whose body creates an rdkafka client, by name.
+    pub creating_macros: HashMap<String, MacroClient>,
+}
+
+/// What a `macro_rules!` body that creates a client names (it is not expanded).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MacroClient {
+    /// `StreamConsumer` / `BaseConsumer`.
+    pub consumer: bool,
+    /// A producer type, and no consumer type.
+    pub producer: bool,
+    /// `ClientConfig`.
+    pub config: bool,
+}
+
+/// The `MacroClient` of a macro body, when the body creates a client.
+fn macro_client(tokens: &proc_macro2::TokenStream) -> Option<MacroClient> {
+    fn idents(tokens: proc_macro2::TokenStream, out: &mut HashSet<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(i) => {
+                    out.insert(i.to_string());
+                }
+                proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut names = HashSet::new();
+    idents(tokens.clone(), &mut names);
+    let any = |list: &[&str]| list.iter().any(|n| names.contains(*n));
+    if !any(&[
+        "create",
+        "create_with_context",
+        "from_config",
+        "from_config_and_context",
+    ]) {
+        return None;
+    }
+    let consumer = any(&["StreamConsumer", "BaseConsumer"]);
+    Some(MacroClient {
+        consumer,
+        producer: !consumer
+            && any(&[
+                "FutureProducer",
+                "BaseProducer",
+                "ThreadedProducer",
+                "AdminClient",
+            ]),
+        config: any(&["ClientConfig"]),
+    })
 }
 
 impl<'a> CrateIndex<'a> {
@@ -83,6 +134,15 @@ impl<'a> CrateIndex<'a> {
                 module: module_of(*file),
             };
             index.items(n, &parsed.ast.items, &mut unit, None);
+            for (inline_mod, f) in &parsed.synthetic {
+                index.add_fn(FnRef {
+                    unit: n,
+                    sig: &f.sig,
+                    block: &f.block,
+                    self_ty: None,
+                    inline_mod: inline_mod.as_ref(),
+                });
+            }
             index.loads_env = index.loads_env || loads_env(&parsed.ast, &unit);
             index.units.push(unit);
         }
@@ -182,6 +242,11 @@ impl<'a> CrateIndex<'a> {
                 Item::Mod(m) => {
                     if let Some((_, items)) = &m.content {
                         self.items(unit, items, uses, Some(&m.ident));
+                    }
+                }
+                Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                    if let (Some(name), Some(client)) = (&m.ident, macro_client(&m.mac.tokens)) {
+                        self.creating_macros.insert(name.to_string(), client);
                     }
                 }
                 _ => {}

@@ -5,6 +5,7 @@
 
 pub(crate) mod bind;
 pub(crate) mod config;
+mod creators;
 pub(crate) mod eval;
 pub(crate) mod flow;
 pub(crate) mod index;

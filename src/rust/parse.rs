@@ -21,6 +21,9 @@ pub const MAX_NESTING: usize = 256;
 pub struct Parsed {
     pub ast: syn::File,
     pub base: usize,
+    /// Functions standing for code that runs outside any function, each with the inline
+    /// module it is in: see [`initializers`].
+    pub synthetic: Vec<(Option<syn::Ident>, syn::ItemFn)>,
 }
 
 /// Why a file could not be parsed, and where.
@@ -62,8 +65,30 @@ pub fn parse(text: &str) -> Result<Parsed, ParseFailure> {
         });
     }
     match syn::parse_file(source) {
-        Ok(ast) => Ok(Parsed { ast, base }),
+        Ok(ast) => {
+            let mut synthetic = Vec::new();
+            initializers(&ast.items, None, &mut synthetic);
+            Ok(Parsed {
+                ast,
+                base,
+                synthetic,
+            })
+        }
         Err(err) => {
+            // A file that is one expression is the target of an `include!` in expression
+            // position (Rust accepts it nowhere else): it is analysed as that expression.
+            if let Ok(expr) = syn::parse_str::<syn::Expr>(source) {
+                let name = syn::Ident::new("included_expression", Span::call_site());
+                return Ok(Parsed {
+                    ast: syn::File {
+                        shebang: None,
+                        attrs: Vec::new(),
+                        items: Vec::new(),
+                    },
+                    base,
+                    synthetic: vec![(None, function(&name, None, &expr))],
+                });
+            }
             let range = err.span().byte_range();
             let start = (base + range.start).min(text.len());
             let end = (base + range.end).clamp(start, text.len());
@@ -72,6 +97,105 @@ pub fn parse(text: &str) -> Result<Parsed, ParseFailure> {
                 message: err.to_string(),
             })
         }
+    }
+}
+
+/// Functions for the initializers of statics, which run outside any function:
+/// `static C: LazyLock<StreamConsumer> = LazyLock::new(|| ..);` becomes
+/// `fn C() -> LazyLock<StreamConsumer> { LazyLock::new(|| ..) }`, and so does each
+/// `static ref C: T = ..;` of a `lazy_static!` block. Spans are kept, so the analysis
+/// follows them like any function and reports what they create where it is written.
+/// Initializers that call nothing (literals, arrays of them) are left out.
+fn initializers(
+    items: &[syn::Item],
+    module: Option<&syn::Ident>,
+    out: &mut Vec<(Option<syn::Ident>, syn::ItemFn)>,
+) {
+    let calls = |e: &syn::Expr| {
+        matches!(
+            e,
+            syn::Expr::Call(_)
+                | syn::Expr::MethodCall(_)
+                | syn::Expr::Closure(_)
+                | syn::Expr::Block(_)
+                | syn::Expr::Macro(_)
+        )
+    };
+    for item in items {
+        match item {
+            syn::Item::Static(s) if calls(&s.expr) => {
+                out.push((module.cloned(), function(&s.ident, Some(&s.ty), &s.expr)));
+            }
+            syn::Item::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "lazy_static") =>
+            {
+                if let Ok(statics) = m.mac.parse_body_with(lazy_statics) {
+                    for (ident, ty, expr) in statics.iter().filter(|(_, _, e)| calls(e)) {
+                        out.push((module.cloned(), function(ident, Some(ty), expr)));
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    initializers(items, Some(&m.ident), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The body of `lazy_static! { [pub] static ref NAME: TYPE = EXPR; .. }`.
+fn lazy_statics(
+    input: syn::parse::ParseStream<'_>,
+) -> syn::Result<Vec<(syn::Ident, syn::Type, syn::Expr)>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        input.parse::<syn::Token![static]>()?;
+        input.parse::<syn::Token![ref]>()?;
+        let ident: syn::Ident = input.parse()?;
+        input.parse::<syn::Token![:]>()?;
+        let ty: syn::Type = input.parse()?;
+        input.parse::<syn::Token![=]>()?;
+        let expr: syn::Expr = input.parse()?;
+        input.parse::<syn::Token![;]>()?;
+        out.push((ident, ty, expr));
+    }
+    Ok(out)
+}
+
+/// `fn NAME() -> TYPE { EXPR }`, with the spans of `NAME`, `TYPE` and `EXPR`.
+fn function(name: &syn::Ident, ty: Option<&syn::Type>, expr: &syn::Expr) -> syn::ItemFn {
+    let span = name.span();
+    syn::ItemFn {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            unsafety: None,
+            abi: None,
+            fn_token: syn::Token![fn](span),
+            ident: name.clone(),
+            generics: syn::Generics::default(),
+            paren_token: syn::token::Paren::default(),
+            inputs: syn::punctuated::Punctuated::new(),
+            variadic: None,
+            output: match ty {
+                Some(ty) => syn::ReturnType::Type(syn::Token![->](span), Box::new(ty.clone())),
+                None => syn::ReturnType::Default,
+            },
+        },
+        block: Box::new(syn::Block {
+            brace_token: syn::token::Brace::default(),
+            stmts: vec![syn::Stmt::Expr(expr.clone(), None)],
+        }),
     }
 }
 
@@ -95,7 +219,14 @@ impl Parsed {
         }
         let mut collect = Collect(self, Vec::new());
         collect.visit_file(&self.ast);
-        collect.1
+        // An included expression's statements (those of statics are visited above).
+        for (_, f) in &self.synthetic {
+            collect.visit_block(&f.block);
+        }
+        let mut ranges = collect.1;
+        ranges.sort_by_key(|r| (r.start, r.end));
+        ranges.dedup();
+        ranges
     }
 
     /// The byte range of a span of this file's syntax tree.

@@ -26,7 +26,7 @@ pub(crate) enum ClientKind {
 }
 
 /// Wrappers whose first type argument is what a function really returns or stores.
-const WRAPPERS: [&str; 10] = [
+const WRAPPERS: [&str; 15] = [
     "Result",
     "KafkaResult",
     "Option",
@@ -37,6 +37,11 @@ const WRAPPERS: [&str; 10] = [
     "RwLock",
     "Pin",
     "Cow",
+    "LazyLock",
+    "LazyCell",
+    "Lazy",
+    "OnceLock",
+    "OnceCell",
 ];
 
 /// Whether a type named `name` wraps what a function really returns: the wrappers above, and
@@ -44,6 +49,23 @@ const WRAPPERS: [&str; 10] = [
 /// whose first type argument is the success type by convention.
 pub(crate) fn is_wrapper(name: &str) -> bool {
     WRAPPERS.contains(&name) || name.ends_with("Result")
+}
+
+/// The type a wrapper holds, through any number of wrappers and references:
+/// `KafkaResult<Arc<StreamConsumer>>` is `StreamConsumer`.
+pub(crate) fn unwrapped(ty: &Type) -> &Type {
+    let mut ty = peel(ty);
+    for _ in 0..MAX_DEPTH {
+        let Type::Path(p) = ty else { break };
+        let Some(last) = p.path.segments.last() else {
+            break;
+        };
+        match first_type_argument(last) {
+            Some(inner) if is_wrapper(&last.ident.to_string()) => ty = peel(inner),
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// Classifies a type written in file `unit`.
