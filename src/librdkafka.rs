@@ -1,6 +1,8 @@
-//! librdkafka's configuration properties, shipped as data generated from its CONFIGURATION.md
-//! (`scripts/librdkafka-properties.py`), so that rules know every property name, whether it
-//! applies to consumers or producers, and the range librdkafka enforces.
+//! librdkafka's configuration properties, shipped as data generated from librdkafka's own
+//! property table (`rd_kafka_properties[]` in rdkafka_conf.c, hidden and deprecated properties
+//! included) and its CONFIGURATION.md (`scripts/librdkafka-properties.py`), so that rules know
+//! every name librdkafka accepts, whether it applies to consumers or producers, the range
+//! librdkafka enforces, which ones are deprecated, and which names it refuses.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -28,12 +30,30 @@ pub struct Property {
     /// The allowed range of an integer property.
     pub range: Option<(i64, i64)>,
     pub default: &'static str,
+    /// Left out of CONFIGURATION.md, still accepted (`metadata.request.timeout.ms`).
+    pub hidden: bool,
+    /// Deprecated: librdkafka accepts it and logs `Configuration property X is deprecated:
+    /// <note>` when the client is created.
+    pub deprecated: bool,
+    /// Experimental: librdkafka logs that too when it is set.
+    pub experimental: bool,
+    /// The error `rd_kafka_conf_set` returns for it: the name is known, but never accepted
+    /// through a config (callbacks, Java-only properties, internal ones).
+    pub refused: Option<&'static str>,
+    /// What librdkafka says of a deprecated property (its description), or its refusal.
+    pub note: &'static str,
 }
 
 impl Property {
     /// An integer property measured in milliseconds (`socket.timeout.ms`).
     pub fn is_timeout(&self) -> bool {
         self.kind == "integer" && self.name.rsplit('.').next() == Some("ms")
+    }
+
+    /// A deprecated property librdkafka no longer reads at all ("No longer used.").
+    pub fn has_no_effect(&self) -> bool {
+        self.deprecated
+            && (self.note.starts_with("No longer used") || self.note.starts_with("Not used"))
     }
 }
 
@@ -55,9 +75,10 @@ fn table() -> &'static HashMap<&'static str, Property> {
         lines()
             .filter_map(|line| {
                 let cells: Vec<&'static str> = line.split('\t').collect();
-                let [name, scope, level, kind, min, max, default] = cells[..] else {
+                let [name, scope, level, kind, min, max, default, flags, note] = cells[..] else {
                     return None;
                 };
+                let flag = |f: &str| flags.split(',').any(|x| x == f);
                 if level != "global" && global.contains(name) {
                     return None;
                 }
@@ -75,6 +96,11 @@ fn table() -> &'static HashMap<&'static str, Property> {
                         kind,
                         range,
                         default,
+                        hidden: flag("hidden"),
+                        deprecated: flag("deprecated"),
+                        experimental: flag("experimental"),
+                        refused: flag("refused").then_some(note),
+                        note,
                     },
                 ))
             })
@@ -196,8 +222,32 @@ mod tests {
             "max.poll.records",
             "sasl.jaas.config",
         ] {
-            assert!(property(java).is_none(), "{java} is a librdkafka property");
+            assert!(
+                property(java).is_none_or(|p| p.refused.is_some()),
+                "{java} is a librdkafka property"
+            );
             assert!(java_hint(java).is_some());
         }
+    }
+
+    #[test]
+    fn hidden_deprecated_and_refused_properties_come_from_the_definitions() {
+        let unused = property("metadata.request.timeout.ms").unwrap();
+        assert!(unused.hidden && unused.deprecated && unused.has_no_effect());
+        assert_eq!(unused.note, "Not used.");
+        let legacy = property("api.version.request").unwrap();
+        assert!(legacy.deprecated && !legacy.has_no_effect() && !legacy.hidden);
+        assert_eq!(
+            property("ssl.truststore.location")
+                .unwrap()
+                .refused
+                .map(|r| r.starts_with("Java TrustStores are not supported")),
+            Some(true)
+        );
+        assert_eq!(
+            property("opaque").unwrap().refused,
+            Some("Property \"opaque\" must be set through dedicated .._set_..() function")
+        );
+        assert!(property("socket.timeout.ms").unwrap().refused.is_none());
     }
 }

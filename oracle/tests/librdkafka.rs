@@ -385,3 +385,117 @@ fn the_shipped_ranges_are_the_ones_enforced_at_their_edges() {
     assert!(checked > 50, "only {checked} ranges");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A value of a property's type, for setting it: its default, else something of its kind.
+fn value_for(name: &str) -> String {
+    let Some(property) = librdkafka::property(name) else {
+        return "1".to_owned();
+    };
+    match property.kind {
+        "integer" => property
+            .default
+            .parse::<i64>()
+            .map_or("1".to_owned(), |d| d.to_string()),
+        "boolean" => "true".to_owned(),
+        _ if property.default.is_empty() => "x".to_owned(),
+        _ => property.default.to_owned(),
+    }
+}
+
+#[test]
+fn every_property_verdict_holds_on_names_seen_in_code() {
+    let mut failures = Vec::new();
+    let names = include_str!("property-names.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    for name in names {
+        let value = value_for(name);
+        let linter = linter_findings(&[(name, value.as_str())]);
+        let fired =
+            |rule: &str, text: &str| linter.iter().any(|(id, t)| id == rule && t.contains(text));
+        let set = ClientConfig::new()
+            .set(name, &value)
+            .create_native_config()
+            .err()
+            .map(|e| e.to_string());
+        let no_such = format!("No such configuration property: \"{name}\"");
+        match librdkafka::property(name) {
+            None => {
+                if !set.as_deref().is_some_and(|e| e.contains(&no_such)) {
+                    failures.push(format!(
+                        "{name}: the linter calls it unknown, librdkafka said {set:?}"
+                    ));
+                }
+                if !fired("unknown-client-property", &no_such) {
+                    failures.push(format!("{name}: unknown to librdkafka, not reported"));
+                }
+            }
+            Some(p) => match p.refused {
+                Some(refusal) => {
+                    // A build without the feature a property belongs to (OpenSSL for `ssl_key`)
+                    // refuses it before its type is looked at, with another text.
+                    let refused =
+                        |e: &str| e.contains(refusal) || e.contains("not supported in this build");
+                    if !set.as_deref().is_some_and(refused) {
+                        failures.push(format!("{name}: the linter says librdkafka refuses it with {refusal:?}, librdkafka said {set:?}"));
+                    }
+                    if !fired("unknown-client-property", refusal) {
+                        failures.push(format!("{name}: refused by librdkafka, not reported"));
+                    }
+                }
+                None => {
+                    if set.as_deref().is_some_and(|e| {
+                        e.contains("No such configuration property")
+                            || e.contains("must be set through")
+                            || e.contains("not settable")
+                    }) {
+                        failures.push(format!(
+                            "{name}: the linter knows it, librdkafka said {set:?}"
+                        ));
+                    }
+                    if fired("unknown-client-property", "") {
+                        failures.push(format!("{name}: a librdkafka property, reported unknown"));
+                    }
+                    if p.deprecated != fired("deprecated-client-property", "") {
+                        failures.push(format!(
+                            "{name}: deprecated {}, reported {}",
+                            p.deprecated, !p.deprecated
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_deprecation_claim_holds() {
+    let mut failures = Vec::new();
+    for name in librdkafka::names() {
+        let property = librdkafka::property(name).unwrap();
+        if !property.deprecated || property.refused.is_some() || property.kind == "pointer" {
+            continue;
+        }
+        let value = value_for(name);
+        let expected = format!("Configuration property {name} is deprecated");
+        match librdkafka_verdict(&[(name, value.as_str())]) {
+            Verdict::Created(warnings) => {
+                if !warnings.iter().any(|w| w.contains(&expected)) {
+                    failures.push(format!("{name}: no deprecation warning, only {warnings:?}"));
+                }
+            }
+            // A value the build cannot use (`ssl.engine.location` needs an engine): the name
+            // itself was accepted, which is all the rule claims.
+            Verdict::Rejected(error) if !error.contains("No such configuration property") => {}
+            Verdict::Rejected(error) => failures.push(format!("{name}: {error}")),
+        }
+        let found = linter_findings(&[(name, value.as_str())])
+            .iter()
+            .any(|(id, text)| id == "deprecated-client-property" && text.contains(&expected));
+        if !found {
+            failures.push(format!("{name}: deprecated, not reported"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

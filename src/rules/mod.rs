@@ -97,6 +97,7 @@ registry! {
     UnresolvedConsumerConfig => unresolved_consumer_config,
     UnparsableRustSource => unparsable_rust_source,
     UnknownClientProperty => unknown_client_property,
+    DeprecatedClientProperty => deprecated_client_property,
     TimeoutOutsideClientRange => timeout_outside_client_range,
     ProducerOnlySettingOnConsumer => producer_only_setting_on_consumer,
     ClassicSettingWithConsumerProtocol => classic_setting_with_consumer_protocol,
