@@ -14,6 +14,10 @@ their size, then times the tool on each (median of `--runs`, wall time and peak 
   consumers x env files x packages.
 - `findings-10000`: one env file with 10,000 malformed timeouts, rendered in the human format
   and in the short format. Human output must be linear in the findings.
+- `kafka-crate-5mb` and `kafka-crate-<N>mb` (`--kafka-mb`, default 50): one crate whose every
+  file builds consumers through a helper of its module, among as much code that does not touch
+  Kafka; the whole crate is parsed and analysed. Time must be linear in the size; peak memory
+  is reported (today it grows with the crate: every syntax tree is held).
 
 The binary defaults to `target/release/cargo-kafka-lint` (build it with `cargo build --release`).
 Prints a Markdown table and the targets with PASS or FAIL.
@@ -72,6 +76,41 @@ def workspace(root, crates, env_files):
         write(root / "crates" / f"c{(k * step) % crates}" / f"k{k}" / ".env.test", env)
 
 
+def kafka_crate(root, megabytes):
+    if root.exists():
+        return
+    write(root / "Cargo.toml", '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n')
+    unit = []
+    unit.append("use rdkafka::config::ClientConfig;\nuse rdkafka::consumer::{Consumer, StreamConsumer};\n\n")
+    unit.append("fn base(group: &str) -> ClientConfig {\n    let mut c = ClientConfig::new();\n")
+    unit.append('    c.set("bootstrap.servers", "localhost:9092").set("group.id", group);\n    c\n}\n\n')
+    for n in range(40):
+        unit.append(
+            f"pub fn consumer_{n}() -> StreamConsumer {{\n"
+            f'    let c: StreamConsumer = base("g{n}")\n'
+            '        .set("session.timeout.ms", "6000")\n'
+            '        .set("heartbeat.interval.ms", "2000")\n'
+            "        .create()\n"
+            "        .unwrap();\n"
+            f'    c.subscribe(&["t{n}"]).unwrap();\n'
+            "    c\n}\n\n"
+        )
+        unit.append(
+            f"pub fn work_{n}(xs: &[u64]) -> u64 {{\n"
+            "    let mut total = 0;\n"
+            "    for (i, x) in xs.iter().enumerate() {\n"
+            "        if i % 3 == 0 { total += x * 2; } else { total ^= x.rotate_left(7); }\n"
+            "    }\n"
+            "    total\n}\n\n"
+        )
+    text = "".join(unit)
+    files = max(1, megabytes * 1024 * 1024 // len(text.encode()))
+    mods = "".join(f"pub mod m{k};\n" for k in range(files))
+    write(root / "src" / "lib.rs", mods)
+    for k in range(files):
+        write(root / "src" / f"m{k}.rs", text)
+
+
 def findings(root, count):
     if root.exists():
         return
@@ -102,12 +141,17 @@ def main():
     parser.add_argument("--dir", default=None)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the generated trees")
+    parser.add_argument("--kafka-mb", type=int, default=50, help="size of the large Kafka crate")
     args = parser.parse_args()
     base = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="kafka-lint-scale-"))
     small, large, many = base / "workspace-10x100", base / "workspace-1000x100", base / "findings-10000"
     workspace(small, 10, 100)
     workspace(large, 1000, 100)
     findings(many, 10_000)
+    crate_small = base / "kafka-crate-5mb"
+    crate_large = base / f"kafka-crate-{args.kafka_mb}mb"
+    kafka_crate(crate_small, 5)
+    kafka_crate(crate_large, args.kafka_mb)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
     binary = [args.binary, "--color", "never", *jobs]
     rows = [
@@ -115,6 +159,8 @@ def main():
         ("workspace-1000x100", binary + ["--format", "json"], large),
         ("findings-10000 (human)", binary, many),
         ("findings-10000 (short)", binary + ["--format", "short"], many),
+        ("kafka-crate-5mb", binary + ["--format", "json"], crate_small),
+        (f"kafka-crate-{args.kafka_mb}mb", binary + ["--format", "json"], crate_large),
     ]
     results = {}
     print("| tree | wall (median) | peak RSS |")
@@ -131,6 +177,11 @@ def main():
             ratio <= 100,
         ),
         (f"10,000 findings in the human format within 5 s: {human:.2f} s", human <= 5),
+        (
+            f"a {args.kafka_mb} MB Kafka crate takes at most {args.kafka_mb // 5} x the time of a 5 MB one (linear in size): "
+            f"{results[f'kafka-crate-{args.kafka_mb}mb'] / results['kafka-crate-5mb']:.1f} x",
+            results[f"kafka-crate-{args.kafka_mb}mb"] / results["kafka-crate-5mb"] <= args.kafka_mb / 5,
+        ),
     ]
     for text, ok in targets:
         print(f"- {'PASS' if ok else 'FAIL'}: {text}")

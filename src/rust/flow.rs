@@ -404,6 +404,25 @@ impl<'i, 'a> Flow<'i, 'a> {
             match stmt {
                 Stmt::Local(local) => {
                     let Some(init) = &local.init else { continue };
+                    // `let config: ClientConfig = settings.into();` through the crate's
+                    // `impl From<Settings> for ClientConfig`.
+                    if let (Pat::Type(pt), Expr::MethodCall(m), Some(from)) =
+                        (&local.pat, peel_expr(&init.expr), self.config_conversion())
+                    {
+                        if m.method == "into"
+                            && m.args.is_empty()
+                            && types::is_client_config(self.index, frame.f.unit, &pt.ty)
+                        {
+                            self.expr(frame, &m.receiver);
+                            let call = CallSite {
+                                loc: self.loc(frame, m.span()),
+                                turbofish: None,
+                            };
+                            let value = self.apply_helper(frame, from, None, &m.args, &call);
+                            self.bind(frame, &local.pat, value);
+                            continue;
+                        }
+                    }
                     if let (Some(name), Some(r)) =
                         (pat_ident(&local.pat), self.env_ref(frame, &init.expr))
                     {
@@ -772,6 +791,16 @@ impl<'i, 'a> Flow<'i, 'a> {
         let unit = frame.f.unit;
         if !owner.is_empty() && types::names_client_config(self.index, unit, owner) {
             let at = self.loc(frame, c.span());
+            // `ClientConfig::from(settings)` through the crate's `impl From<Settings> for
+            // ClientConfig` (pairs in an array are `From<[(K, V); N]>`, rdkafka's own).
+            let pairs = matches!(c.args.first().map(peel_expr), Some(Expr::Array(_)));
+            if let (Some(from), "from", false) = (self.config_conversion(), last.as_str(), pairs) {
+                let call = CallSite {
+                    loc: at,
+                    turbofish: None,
+                };
+                return self.apply_helper(frame, from, None, &c.args, &call);
+            }
             return match last.as_str() {
                 "new" | "default" => Val::Config(Config::fresh(at), None),
                 "from_iter" | "from" => {
@@ -1358,6 +1387,20 @@ impl<'i, 'a> Flow<'i, 'a> {
             Some(module) => Some(module.to_owned()),
         };
         only(&|f| self.index.module_of(f) == target)
+    }
+
+    /// The crate's one `impl From<T> for ClientConfig` conversion, if it has exactly one.
+    fn config_conversion(&self) -> Option<FnRef<'a>> {
+        let mut froms = self
+            .index
+            .fns
+            .get("from")?
+            .iter()
+            .filter(|f| self_is_client_config(self.index, **f));
+        match (froms.next(), froms.next()) {
+            (Some(f), None) => Some(*f),
+            _ => None,
+        }
     }
 
     /// Whether a function creates a client, directly or through a helper it calls.
