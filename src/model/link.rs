@@ -92,7 +92,17 @@ pub struct Links {
     /// Every env value that reaches a code site through a key it reads, in site, key and file
     /// order.
     pub bound: Vec<Bound>,
+    /// What each client runs with, in site order.
     pub valuations: Vec<Valuation>,
+}
+
+impl Links {
+    /// The valuations of one site (a binary search: they are in site order).
+    pub fn valuations_of(&self, site: usize) -> &[Valuation] {
+        let start = self.valuations.partition_point(|v| v.site < site);
+        let end = self.valuations.partition_point(|v| v.site <= site);
+        &self.valuations[start..end]
+    }
 }
 
 /// Joins the env files and code sites of `model`.

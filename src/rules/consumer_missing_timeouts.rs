@@ -93,9 +93,9 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
         let own = cx
             .model
             .links
-            .valuations
+            .valuations_of(index)
             .iter()
-            .find(|v| v.site == index && v.env_file.is_none());
+            .find(|v| v.env_file.is_none());
         for relation in own.into_iter().flat_map(|v| relation::ALL.iter().filter_map(move |r| Some((r, r.breaks(v)?)))) {
             let (r, (s, o)) = relation;
             if [&s, &o].iter().any(|k| relation::is_required_default(k)) {

@@ -119,6 +119,15 @@ struct FieldUse {
     kind: Option<ClientKind>,
 }
 
+/// A function a call may resolve to.
+struct Candidate<'a> {
+    f: FnRef<'a>,
+    /// Whether it takes `self`.
+    method: bool,
+    /// The `Self` type of its `impl`, by name.
+    owner: Option<String>,
+}
+
 /// A call of a helper: where it is, and the generic arguments it names.
 struct CallSite<'e> {
     loc: Loc,
@@ -146,6 +155,9 @@ pub(crate) struct Flow<'i, 'a> {
     instantiating: HashSet<usize>,
     /// The functions that create a client, directly or through a helper they call, by key.
     creators: HashSet<usize>,
+    /// The functions a call may resolve to (config helpers and creators), by name, with what
+    /// the lookup compares (computed once: a crate has thousands of `new`s).
+    helpers: HashMap<String, Vec<Candidate<'a>>>,
     /// Clients stored in struct fields, by (struct, field).
     field_clients: HashMap<(String, String), Vec<usize>>,
     field_uses: HashMap<(String, String), FieldUse>,
@@ -192,6 +204,20 @@ const PASSTHROUGH: [&str; 12] = [
 
 impl<'i, 'a> Flow<'i, 'a> {
     pub(crate) fn new(index: &'i CrateIndex<'a>) -> Self {
+        let creators = super::creators::creators(index);
+        let mut helpers: HashMap<String, Vec<Candidate<'a>>> = HashMap::new();
+        for f in &index.all_fns {
+            if is_config_helper(index, *f) || creators.contains(&key(*f)) {
+                helpers
+                    .entry(f.sig.ident.to_string())
+                    .or_default()
+                    .push(Candidate {
+                        f: *f,
+                        method: f.sig.receiver().is_some(),
+                        owner: f.self_ty.and_then(bare_name),
+                    });
+            }
+        }
         Flow {
             index,
             summaries: HashMap::new(),
@@ -201,7 +227,8 @@ impl<'i, 'a> Flow<'i, 'a> {
             instantiated: HashSet::new(),
             shared: HashSet::new(),
             instantiating: HashSet::new(),
-            creators: super::creators::creators(index),
+            creators,
+            helpers,
             field_clients: HashMap::new(),
             field_uses: HashMap::new(),
         }
@@ -1321,37 +1348,33 @@ impl<'i, 'a> Flow<'i, 'a> {
         method: bool,
     ) -> Option<FnRef<'a>> {
         let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
-        let candidates: Vec<FnRef<'a>> = self
-            .index
-            .fns
+        let candidates: Vec<&Candidate<'a>> = self
+            .helpers
             .get(name)?
             .iter()
-            .copied()
-            .filter(|f| is_config_helper(self.index, *f) || self.creates(*f))
             // `x.name()` calls methods; `path::name()` calls functions, or a method of the
             // type the path names (`Settings::name(&s)`).
-            .filter(|f| {
-                let owned_by_path =
-                    owner.is_some() && f.self_ty.and_then(bare_name).as_deref() == owner;
+            .filter(|c| {
+                let owned_by_path = owner.is_some() && c.owner.as_deref() == owner;
                 if method {
-                    f.sig.receiver().is_some()
+                    c.method
                 } else {
-                    f.sig.receiver().is_none() || owned_by_path
+                    !c.method || owned_by_path
                 }
             })
             .collect();
         if let [one] = candidates.as_slice() {
-            return Some(*one);
+            return Some(one.f);
         }
-        let only = |keep: &dyn Fn(&FnRef<'a>) -> bool| {
-            let mut matching = candidates.iter().filter(|f| keep(f));
+        let only = |keep: &dyn Fn(&Candidate<'a>) -> bool| {
+            let mut matching = candidates.iter().filter(|c| keep(c));
             match (matching.next(), matching.next()) {
-                (Some(f), None) => Some(*f),
+                (Some(c), None) => Some(c.f),
                 _ => None,
             }
         };
         if let Some(owner) = owner {
-            if let Some(f) = only(&|f| f.self_ty.and_then(bare_name).as_deref() == Some(owner)) {
+            if let Some(f) = only(&|c| c.owner.as_deref() == Some(owner)) {
                 return Some(f);
             }
         }
@@ -1359,7 +1382,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         let unit = &self.index.units[caller.unit];
         let caller_module = self.index.module_of(&caller);
         let same_module =
-            |f: &FnRef<'a>| f.unit == caller.unit && f.inline_mod == caller.inline_mod;
+            |c: &Candidate<'a>| c.f.unit == caller.unit && c.f.inline_mod == caller.inline_mod;
         if segments.is_empty() {
             // A bare name is first the caller's own module's item.
             if let Some(f) = only(&same_module) {
@@ -1386,7 +1409,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             Some("super") => return None,
             Some(module) => Some(module.to_owned()),
         };
-        only(&|f| self.index.module_of(f) == target)
+        only(&|c| self.index.module_of(&c.f) == target)
     }
 
     /// The crate's one `impl From<T> for ClientConfig` conversion, if it has exactly one.
