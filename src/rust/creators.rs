@@ -81,7 +81,7 @@ impl<'e> Visit<'e> for Scan<'_> {
 /// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
 /// one function too many costs only time (a creator is evaluated at its call sites).
 pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
-    let scans: Vec<(usize, Scan<'_>)> = index
+    let fns: Vec<(FnRef<'_>, Scan<'_>)> = index
         .all_fns
         .iter()
         .map(|f| {
@@ -91,39 +91,79 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
                 calls: Vec::new(),
             };
             scan.visit_block(f.block);
-            (key(*f), scan)
+            (*f, scan)
         })
         .collect();
-    let mut creators: HashSet<usize> = scans
+    let mut creators: HashSet<usize> = HashSet::new();
+    let mut shapes: HashMap<String, Shapes> = HashMap::new();
+    let mut found: Vec<FnRef<'_>> = fns
         .iter()
         .filter(|(_, scan)| scan.creates)
-        .map(|(k, _)| *k)
+        .map(|(f, _)| *f)
         .collect();
-    let calls_creator = |call: &Call, creators: &HashSet<usize>| {
-        let (name, matches): (&str, &dyn Fn(&FnRef<'_>) -> bool) = match call {
-            Call::Bare(name) => (name, &|f| f.sig.receiver().is_none()),
-            Call::Method(name) => (name, &|f| f.sig.receiver().is_some()),
-            Call::Owned(owner, name) => (name, &move |f: &FnRef<'_>| match f.self_ty {
-                None => true,
-                Some(ty) => owner == "Self" || bare_name(ty).as_deref() == Some(owner.as_str()),
-            }),
-        };
-        index.fns.get(name).is_some_and(|fns| {
-            fns.iter()
-                .any(|f| creators.contains(&key(*f)) && matches(f))
-        })
-    };
-    loop {
-        let found: Vec<usize> = scans
-            .iter()
-            .filter(|(k, scan)| {
-                !creators.contains(k) && scan.calls.iter().any(|c| calls_creator(c, &creators))
-            })
-            .map(|(k, _)| *k)
-            .collect();
-        if found.is_empty() {
-            return creators;
+    // Each round adds the functions that call one found in the rounds before.
+    while !found.is_empty() {
+        for f in found.drain(..) {
+            creators.insert(key(f));
+            shapes.entry(f.sig.ident.to_string()).or_default().add(f);
         }
-        creators.extend(found);
+        found = fns
+            .iter()
+            .filter(|(f, scan)| {
+                !creators.contains(&key(*f))
+                    && scan.calls.iter().any(|call| {
+                        let name = match call {
+                            Call::Bare(name) | Call::Method(name) | Call::Owned(_, name) => name,
+                        };
+                        shapes.get(name).is_some_and(|s| s.matches(call))
+                    })
+            })
+            .map(|(f, _)| *f)
+            .collect();
+    }
+    creators
+}
+
+/// The shapes of the creators of one name, as calls match them.
+#[derive(Default)]
+struct Shapes {
+    /// One without `self`: `name()`, `module::name()`.
+    free: bool,
+    /// One taking `self`: `x.name()`.
+    method: bool,
+    /// One outside any `impl`: `module::name()`.
+    module_fn: bool,
+    /// The `Self` types of those in an `impl` (`Type::name()`; any for `Self::name()`), when
+    /// there are some.
+    owners: Option<HashSet<String>>,
+}
+
+impl Shapes {
+    fn add(&mut self, f: FnRef<'_>) {
+        if f.sig.receiver().is_some() {
+            self.method = true;
+        } else {
+            self.free = true;
+        }
+        match f.self_ty {
+            None => self.module_fn = true,
+            Some(ty) => {
+                self.owners.get_or_insert_default().extend(bare_name(ty));
+            }
+        }
+    }
+
+    fn matches(&self, call: &Call) -> bool {
+        match call {
+            Call::Bare(_) => self.free,
+            Call::Method(_) => self.method,
+            Call::Owned(owner, _) => {
+                self.module_fn
+                    || self
+                        .owners
+                        .as_ref()
+                        .is_some_and(|o| owner == "Self" || o.contains(owner))
+            }
+        }
     }
 }

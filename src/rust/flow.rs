@@ -110,6 +110,11 @@ impl<'a> Frame<'a> {
 /// share the helper's own run.
 const MAX_CALL_DEPTH: usize = 4;
 
+/// How many helper bodies one crate evaluates at call sites in all: beyond it, calls share
+/// the helper's own run (or its summary), so that helpers calling helpers at every level
+/// cannot multiply the work.
+const MAX_INSTANCES: usize = 20_000;
+
 /// What a function's body does with a client stored in a field of its struct
 /// (`self.consumer.subscribe(..)`), wherever the client was created.
 #[derive(Debug, Clone, Copy, Default)]
@@ -153,6 +158,8 @@ pub(crate) struct Flow<'i, 'a> {
     shared: HashSet<usize>,
     /// Helpers being evaluated at a call site now (recursion stops there).
     instantiating: HashSet<usize>,
+    /// Helper bodies evaluated at call sites so far (see [`MAX_INSTANCES`]).
+    instances: usize,
     /// The functions that create a client, directly or through a helper they call, by key.
     creators: HashSet<usize>,
     /// The functions a call may resolve to (config helpers and creators), by name, with what
@@ -227,6 +234,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             instantiated: HashSet::new(),
             shared: HashSet::new(),
             instantiating: HashSet::new(),
+            instances: 0,
             creators,
             helpers,
             field_clients: HashMap::new(),
@@ -1452,7 +1460,11 @@ impl<'i, 'a> Flow<'i, 'a> {
                 || self.env_ref(frame, arg).is_some()
                 || self.lit(frame, arg).is_some()
         });
-        if !knows || frame.depth >= MAX_CALL_DEPTH || self.instantiating.contains(&id) {
+        if !knows
+            || frame.depth >= MAX_CALL_DEPTH
+            || self.instances >= MAX_INSTANCES
+            || self.instantiating.contains(&id)
+        {
             if !creates {
                 return None;
             }
@@ -1512,6 +1524,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 inner.vars.insert(name, binding);
             }
         }
+        self.instances += 1;
         self.instantiating.insert(id);
         let (returns, client) = self.finish(&mut inner);
         self.instantiating.remove(&id);
@@ -1949,4 +1962,43 @@ fn generic_return(sig: &syn::Signature) -> Option<usize> {
     };
     let name = p.path.get_ident()?;
     sig.generics.type_params().position(|t| t.ident == *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MAX_INSTANCES;
+
+    /// Past the budget, calls share the helper's own run: every call is still a client (none
+    /// is dropped), and the work stops growing.
+    #[test]
+    fn helper_evaluations_stop_at_the_budget() {
+        use std::fmt::Write as _;
+        let calls = MAX_INSTANCES + 50;
+        let mut text = String::from(
+            "use rdkafka::config::ClientConfig;\nuse rdkafka::consumer::StreamConsumer;\n\
+             fn make(group: &str) -> StreamConsumer {\n    \
+             ClientConfig::new().set(\"group.id\", group).create().unwrap()\n}\nfn main() {\n",
+        );
+        for n in 0..calls {
+            let _ = writeln!(text, "    let _ = make(\"g{n}\");");
+        }
+        text.push_str("}\n");
+        let mut files = crate::source::Files::default();
+        let id = files.add(crate::source::SourceFile::new(
+            "a.rs".into(),
+            "a.rs".into(),
+            text,
+        ));
+        let facts = crate::rust::analyze_sources(&[(id, files.get(id).text.as_str())]);
+        let at_calls = facts
+            .constructions
+            .iter()
+            .filter(|c| c.created_in.is_some())
+            .count();
+        // One client per evaluated call, and the helper's own run for the rest.
+        assert_eq!(
+            (at_calls, facts.constructions.len()),
+            (MAX_INSTANCES, MAX_INSTANCES + 1)
+        );
+    }
 }
