@@ -7,9 +7,11 @@ declare_rule! {
     /// Reports an rdkafka consumer that joins, or may join, a group and whose `group.id` or
     /// timeouts the tool cannot determine, and names what it could not see through: a loop
     /// that sets keys from a map, a key that is not a constant string, a config passed in from
-    /// callers or handed to code outside the crate. A client of a type the tool cannot tell
-    /// (a generic `T: FromClientConfig`) whose `group.id` it cannot see is listed too: it may
-    /// be a group consumer. A consumer known not to join a group (no `group.id`, or only ever
+    /// callers the tool cannot follow, a config handed to code outside the crate, a crate
+    /// macro that creates the client (macros are not expanded). A helper whose callers pass
+    /// constants or configs is checked at each call instead. A client of a type the tool
+    /// cannot tell (a generic `T: FromClientConfig`) whose `group.id` it cannot see is listed
+    /// too: it may be a group consumer. A consumer known not to join a group (no `group.id`, or only ever
     /// `assign()`ed) needs no timeouts and is not listed. Allowed by default; enable it with
     /// `-W unresolved-consumer-config` to audit such consumers; the summary always counts them.
     ///
