@@ -448,12 +448,17 @@ impl<'i, 'a> Flow<'i, 'a> {
                             && m.args.is_empty()
                             && types::is_client_config(self.index, frame.f.unit, &pt.ty)
                         {
-                            self.expr(frame, &m.receiver);
-                            let call = CallSite {
-                                loc: self.loc(frame, m.span()),
-                                turbofish: None,
-                            };
-                            let value = self.apply_helper(frame, from, None, &m.args, &call);
+                            // A config's own `into()` is the identity.
+                            let value =
+                                if let Val::Config(config, _) = self.expr(frame, &m.receiver) {
+                                    Val::Config(config, None)
+                                } else {
+                                    let call = CallSite {
+                                        loc: self.loc(frame, m.span()),
+                                        turbofish: None,
+                                    };
+                                    self.apply_helper(frame, from, None, &m.args, &call)
+                                };
                             self.bind(frame, &local.pat, value);
                             continue;
                         }
@@ -829,7 +834,20 @@ impl<'i, 'a> Flow<'i, 'a> {
             // `ClientConfig::from(settings)` through the crate's `impl From<Settings> for
             // ClientConfig` (pairs in an array are `From<[(K, V); N]>`, rdkafka's own).
             let pairs = matches!(c.args.first().map(peel_expr), Some(Expr::Array(_)));
-            if let (Some(from), "from", false) = (self.config_conversion(), last.as_str(), pairs) {
+            let conversion = (last == "from" && !pairs)
+                .then(|| self.config_conversion())
+                .flatten();
+            if let Some(from) = conversion {
+                // `ClientConfig::from(config)` is the identity.
+                let name = match c.args.first().map(peel_expr) {
+                    Some(Expr::Path(p)) if c.args.len() == 1 => p.path.get_ident(),
+                    _ => None,
+                };
+                if let Some(Binding::Config(config)) =
+                    name.and_then(|n| frame.vars.get(&n.to_string()))
+                {
+                    return Val::Config(config.clone(), None);
+                }
                 let call = CallSite {
                     loc: at,
                     turbofish: None,
