@@ -558,6 +558,21 @@ impl<'i, 'a> Flow<'i, 'a> {
                 merge_vals(then, otherwise, &at)
             }
             Expr::Match(m) => {
+                // `match group_id { Some(g) => .., None => .. }` on a caller's constant: the
+                // first arm that matches it runs (arms with guards are not decided).
+                let decided = m.arms.iter().all(|a| a.guard.is_none()).then(|| {
+                    m.arms.iter().find_map(|arm| {
+                        match Self::known_match(frame, &arm.pat, &m.expr) {
+                            Some((true, bound)) => Some(Some((arm, bound))),
+                            Some((false, _)) => None,
+                            None => Some(None),
+                        }
+                    })
+                });
+                if let Some(Some(Some((arm, bound)))) = decided {
+                    return self
+                        .with_constant(frame, bound, |flow, frame| flow.expr(frame, &arm.body));
+                }
                 self.expr(frame, &m.expr);
                 let at = self.loc(frame, m.match_token.span);
                 let arms: Vec<(Option<&Expr>, &Expr)> = m
@@ -645,11 +660,23 @@ impl<'i, 'a> Flow<'i, 'a> {
                 None => Val::Nothing,
             };
         }
+        self.with_constant(frame, bound, |flow, frame| {
+            flow.block(frame, &i.then_branch)
+        })
+    }
+
+    /// Runs `body` with `bound` (a name and the constant it holds) in scope.
+    fn with_constant(
+        &mut self,
+        frame: &mut Frame<'a>,
+        bound: Option<(String, Lit)>,
+        body: impl FnOnce(&mut Self, &mut Frame<'a>) -> Val,
+    ) -> Val {
         let shadowed = bound.map(|(name, lit)| {
             let outer = frame.vars.insert(name.clone(), Binding::Lit(lit));
             (name, outer)
         });
-        let value = self.block(frame, &i.then_branch);
+        let value = body(self, frame);
         if let Some((name, outer)) = shadowed {
             match outer {
                 Some(outer) => frame.vars.insert(name, outer),
@@ -1603,18 +1630,31 @@ impl<'i, 'a> Flow<'i, 'a> {
     /// whether the branch runs, and the name it binds with its value.
     fn known_branch(frame: &Frame<'a>, cond: &Expr) -> Option<(bool, Option<(String, Lit)>)> {
         let Expr::Let(l) = cond else { return None };
-        let Pat::TupleStruct(ts) = &*l.pat else {
+        Self::known_match(frame, &l.pat, &l.expr)
+    }
+
+    /// Whether `pat` matches the value a caller's constant gives `scrutinee` (`Some(g)`,
+    /// `None`, `_`), and the name it binds with its value; `None` when that is not known.
+    fn known_match(
+        frame: &Frame<'a>,
+        pat: &Pat,
+        scrutinee: &Expr,
+    ) -> Option<(bool, Option<(String, Lit)>)> {
+        let Expr::Path(p) = peel_expr(scrutinee) else {
             return None;
         };
-        if !ts.path.is_ident("Some") || ts.elems.len() != 1 {
-            return None;
-        }
-        let Expr::Path(p) = peel_expr(&l.expr) else {
+        let Binding::Lit(lit) = frame.vars.get(&p.path.get_ident()?.to_string())? else {
             return None;
         };
-        match frame.vars.get(&p.path.get_ident()?.to_string())? {
-            Binding::Lit(Lit::None) => Some((false, None)),
-            Binding::Lit(Lit::Some(text, loc)) => {
+        let is_none = |path: &syn::Path| path.is_ident("None");
+        match (pat, lit) {
+            (Pat::Wild(_), _) => Some((true, None)),
+            (Pat::Ident(i), _) if i.ident == "None" => Some((matches!(lit, Lit::None), None)),
+            (Pat::Path(p), _) if is_none(&p.path) => Some((matches!(lit, Lit::None), None)),
+            (Pat::TupleStruct(ts), Lit::None) if ts.path.is_ident("Some") => Some((false, None)),
+            (Pat::TupleStruct(ts), Lit::Some(text, loc))
+                if ts.path.is_ident("Some") && ts.elems.len() == 1 =>
+            {
                 let name = pat_ident(&ts.elems[0]);
                 Some((
                     true,
