@@ -141,6 +141,22 @@ impl Model {
             .filter(move |(_, s)| s.is_code_of(library))
     }
 
+    /// Every key that a client created in code with `library` sets, with the key's setting
+    /// and what is written for it.
+    pub fn written_settings(
+        &self,
+        library: Library,
+    ) -> impl Iterator<Item = (&SiteSetting, &Written)> {
+        self.code_sites(library).flat_map(|(_, site)| {
+            site.settings
+                .iter()
+                .filter_map(|setting| match &setting.state {
+                    State::Set(written) => Some((setting, written)),
+                    _ => None,
+                })
+        })
+    }
+
     /// The env sites (prefix groups of env files), with their indices.
     pub fn env_sites(&self) -> impl Iterator<Item = (usize, &ClientSite)> {
         self.sites

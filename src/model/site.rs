@@ -148,6 +148,21 @@ pub struct Written {
     pub binding: Option<EnvBinding>,
 }
 
+impl Written {
+    /// The text the code gives the value, and where it is written: a literal, or the code
+    /// default of a value read from the environment.
+    pub fn code_text(&self) -> Option<(&str, &Span)> {
+        match (&self.text, &self.binding) {
+            (Some(text), _) => Some((text.as_str(), &self.value_span)),
+            (None, Some(binding)) => binding
+                .default
+                .as_ref()
+                .map(|(text, at)| (text.as_str(), at)),
+            (None, None) => None,
+        }
+    }
+}
+
 /// The state of one setting of a site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{Library, State};
+use crate::model::Library;
 use crate::rules::{Cx, Rule};
 
 declare_rule! {
@@ -39,33 +39,30 @@ declare_rule! {
 }
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, site) in cx.model.code_sites(Library::Librdkafka) {
-        for setting in &site.settings {
-            let name = setting.key.as_str();
-            let State::Set(written) = &setting.state else { continue };
-            let Some(property) = librdkafka::property(name).filter(|p| p.deprecated) else {
-                continue;
-            };
-            let key = &written.key_span;
-            let (message, label) = if property.has_no_effect() {
-                (
-                    format!("`{name}` is deprecated and has no effect: librdkafka no longer reads it"),
-                    "has no effect",
-                )
-            } else {
-                (
-                    format!("`{name}` is deprecated in librdkafka {}", librdkafka::VERSION),
-                    "deprecated property",
-                )
-            };
-            // librdkafka's own warning, as `rd_kafka_anyconf_warn_deprecated` words it.
-            let status = if property.experimental { "deprecated and experimental" } else { "deprecated" };
-            let help = format!(
-                "remove it; librdkafka logs when the client is created: `Configuration property {name} is {status}: {}`",
-                property.note
-            );
-            let label = Label::new(key.file, key.range.clone(), label);
-            out.push(Diagnostic::new(Rule::DeprecatedClientProperty, message, label).with_help(help));
-        }
+    for (setting, written) in cx.model.written_settings(Library::Librdkafka) {
+        let name = setting.key.as_str();
+        let Some(property) = librdkafka::property(name).filter(|p| p.deprecated) else {
+            continue;
+        };
+        let key = &written.key_span;
+        let (message, label) = if property.has_no_effect() {
+            (
+                format!("`{name}` is deprecated and has no effect: librdkafka no longer reads it"),
+                "has no effect",
+            )
+        } else {
+            (
+                format!("`{name}` is deprecated in librdkafka {}", librdkafka::VERSION),
+                "deprecated property",
+            )
+        };
+        // librdkafka's own warning, as `rd_kafka_anyconf_warn_deprecated` words it.
+        let status = if property.experimental { "deprecated and experimental" } else { "deprecated" };
+        let help = format!(
+            "remove it; librdkafka logs when the client is created: `Configuration property {name} is {status}: {}`",
+            property.note
+        );
+        let label = Label::new(key.file, key.range.clone(), label);
+        out.push(Diagnostic::new(Rule::DeprecatedClientProperty, message, label).with_help(help));
     }
 }

@@ -49,23 +49,13 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic(&setting.key, text, &logical.to_string(), &m, Label::new(at.file, at.range.clone(), String::new())));
         }
     }
-    for (_, site) in model.code_sites(Library::Librdkafka) {
-        for setting in &site.settings {
-            let State::Set(written) = &setting.state else { continue };
-            if !librdkafka::is_timeout_property(&setting.key) {
-                continue;
-            }
-            let what = what(&setting.key);
-            // A literal, or the code default of a value read from the environment.
-            let value = match (&written.text, &written.binding) {
-                (Some(text), _) => Some((text.as_str(), &written.value_span)),
-                (None, Some(binding)) => binding.default.as_ref().map(|(text, at)| (text.as_str(), at)),
-                (None, None) => None,
-            };
-            if let Some((text, at)) = value {
-                if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
-                    out.push(diagnostic(&setting.key, text, &what, &m, Label::new(at.file, at.range.clone(), String::new())));
-                }
+    for (setting, written) in model.written_settings(Library::Librdkafka) {
+        if !librdkafka::is_timeout_property(&setting.key) {
+            continue;
+        }
+        if let Some((text, at)) = written.code_text() {
+            if let TimeoutValue::Malformed(m) = TimeoutValue::parse(text) {
+                out.push(diagnostic(&setting.key, text, &what(&setting.key), &m, Label::new(at.file, at.range.clone(), String::new())));
             }
         }
     }

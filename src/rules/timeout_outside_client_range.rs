@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{Library, State};
+use crate::model::Library;
 use crate::rules::{BoundValue, Cx, Rule, bound_values};
 
 declare_rule! {
@@ -32,21 +32,12 @@ declare_rule! {
 }
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, site) in cx.model.code_sites(Library::Librdkafka) {
-        for setting in &site.settings {
-            let name = setting.key.as_str();
-            let State::Set(written) = &setting.state else { continue };
-            // A literal, or the code default of a value read from the environment.
-            let value = match (&written.text, &written.binding) {
-                (Some(text), _) => Some((text.as_str(), &written.value_span)),
-                (None, Some(binding)) => binding.default.as_ref().map(|(text, at)| (text.as_str(), at)),
-                (None, None) => None,
-            };
-            let Some((text, at)) = value else { continue };
-            let Some(message) = librdkafka::range_error(name, text) else { continue };
-            let label = Label::new(at.file, at.range.clone(), "outside the allowed range");
-            out.push(Diagnostic::new(Rule::TimeoutOutsideClientRange, message, label).with_help(help(name)));
-        }
+    for (setting, written) in cx.model.written_settings(Library::Librdkafka) {
+        let name = setting.key.as_str();
+        let Some((text, at)) = written.code_text() else { continue };
+        let Some(message) = librdkafka::range_error(name, text) else { continue };
+        let label = Label::new(at.file, at.range.clone(), "outside the allowed range");
+        out.push(Diagnostic::new(Rule::TimeoutOutsideClientRange, message, label).with_help(help(name)));
     }
     for (bound, BoundValue { setting, written, env, entry }) in bound_values(cx.model) {
         let Some(message) = librdkafka::range_error(&setting.key, &entry.value) else { continue };

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Label};
 use crate::librdkafka;
-use crate::model::{Library, State};
+use crate::model::Library;
 use crate::rules::{Cx, Rule};
 use crate::suggest;
 
@@ -41,41 +41,38 @@ declare_rule! {
 }
 
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, site) in cx.model.code_sites(Library::Librdkafka) {
-        for setting in &site.settings {
-            let name = setting.key.as_str();
-            let State::Set(written) = &setting.state else { continue };
-            let key = &written.key_span;
-            let property = librdkafka::property(name);
-            if property.is_some_and(|p| p.refused.is_none()) {
-                continue;
-            }
-            let refused = property.and_then(|p| p.refused);
-            let message = match refused {
-                Some(error) => format!(
-                    "`{name}` cannot be set in a config: creating the client fails with `{error}`"
-                ),
-                None => format!(
-                    "`{name}` is not a librdkafka property: creating the client fails with \
-                     `No such configuration property: \"{name}\"`"
-                ),
-            };
-            let suggestable = librdkafka::names()
-                .into_iter()
-                .filter(|n| librdkafka::property(n).is_some_and(|p| p.refused.is_none() && !p.hidden));
-            let help = match (librdkafka::java_hint(name), refused, suggest::closest(name, suggestable)) {
-                (Some(hint), _, _) => format!("`{name}` is a Java client property: {hint}"),
-                (None, Some(_), _) => format!(
-                    "librdkafka takes `{name}` only through a dedicated function of its C API (rdkafka: a method of the client's context), never as a config key"
-                ),
-                (None, None, Some(close)) => format!("did you mean `{close}`?"),
-                (None, None, None) => format!(
-                    "see the property list of librdkafka {} (CONFIGURATION.md)",
-                    librdkafka::VERSION
-                ),
-            };
-            let label = Label::new(key.file, key.range.clone(), if refused.is_some() { "refused property" } else { "unknown property" });
-            out.push(Diagnostic::new(Rule::UnknownClientProperty, message, label).with_help(help));
+    for (setting, written) in cx.model.written_settings(Library::Librdkafka) {
+        let name = setting.key.as_str();
+        let key = &written.key_span;
+        let property = librdkafka::property(name);
+        if property.is_some_and(|p| p.refused.is_none()) {
+            continue;
         }
+        let refused = property.and_then(|p| p.refused);
+        let message = match refused {
+            Some(error) => format!(
+                "`{name}` cannot be set in a config: creating the client fails with `{error}`"
+            ),
+            None => format!(
+                "`{name}` is not a librdkafka property: creating the client fails with \
+                 `No such configuration property: \"{name}\"`"
+            ),
+        };
+        let suggestable = librdkafka::names()
+            .into_iter()
+            .filter(|n| librdkafka::property(n).is_some_and(|p| p.refused.is_none() && !p.hidden));
+        let help = match (librdkafka::java_hint(name), refused, suggest::closest(name, suggestable)) {
+            (Some(hint), _, _) => format!("`{name}` is a Java client property: {hint}"),
+            (None, Some(_), _) => format!(
+                "librdkafka takes `{name}` only through a dedicated function of its C API (rdkafka: a method of the client's context), never as a config key"
+            ),
+            (None, None, Some(close)) => format!("did you mean `{close}`?"),
+            (None, None, None) => format!(
+                "see the property list of librdkafka {} (CONFIGURATION.md)",
+                librdkafka::VERSION
+            ),
+        };
+        let label = Label::new(key.file, key.range.clone(), if refused.is_some() { "refused property" } else { "unknown property" });
+        out.push(Diagnostic::new(Rule::UnknownClientProperty, message, label).with_help(help));
     }
 }

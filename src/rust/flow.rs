@@ -1490,21 +1490,22 @@ impl<'i, 'a> Flow<'i, 'a> {
     /// client yields its own clients, reported there with a label in the helper. Otherwise
     /// (or too deep, or recursive) a call of a creating helper shares the helper's own run and
     /// the client it returns. `None` when neither gives a client or a config: the call is then
-    /// applied through the helper's summary.
+    /// applied through the helper's summary. `constants`: whether some argument is a constant
+    /// or an env value (computed by the caller).
     fn instantiate<'e>(
         &mut self,
         frame: &mut Frame<'a>,
         helper: FnRef<'a>,
         values: &HashMap<usize, (Val, &'e Expr)>,
+        constants: bool,
         call: &CallSite<'e>,
     ) -> Option<Val> {
         let id = key(helper);
         let creates = frame.recording && self.creates(helper);
-        let knows = values.values().any(|(value, arg)| {
-            !matches!(value, Val::Nothing)
-                || self.env_ref(frame, arg).is_some()
-                || self.lit(frame, arg).is_some()
-        });
+        let knows = constants
+            || values
+                .values()
+                .any(|(value, _)| !matches!(value, Val::Nothing));
         if !knows
             || frame.depth >= MAX_CALL_DEPTH
             || self.instances >= MAX_INSTANCES
@@ -1692,7 +1693,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 && (self.env_ref(frame, arg).is_some() || self.lit(frame, arg).is_some())
         });
         if (frame.recording && self.creates(helper)) || constants {
-            if let Some(value) = self.instantiate(frame, helper, &values, call) {
+            if let Some(value) = self.instantiate(frame, helper, &values, constants, call) {
                 return value;
             }
         }
