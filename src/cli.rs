@@ -66,10 +66,19 @@ pub(crate) struct LintArgs {
     #[arg(short, long, value_name = "N", value_parser = jobs)]
     pub(crate) jobs: Option<usize>,
 
-    /// Parse every Rust file, not only crates that mention the rdkafka API (for checking
-    /// that the prefilter changes nothing)
+    /// Parse every Rust file, not only the files of crates that mention the rdkafka API that
+    /// the analysis needs (for checking that the prefilter changes nothing)
     #[arg(long, hide = true)]
     pub(crate) no_prefilter: bool,
+
+    /// Read and write no cache of earlier runs' work
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+
+    /// Where to keep work for the next run [default: $XDG_CACHE_HOME/cargo-kafka-lint or
+    /// ~/.cache/cargo-kafka-lint]
+    #[arg(long, value_name = "DIR", env = "KAFKA_LINT_CACHE_DIR")]
+    pub(crate) cache_dir: Option<std::path::PathBuf>,
 
     /// Make the analysis of the env or Rust file whose path ends with this panic (for testing the
     /// `internal-error` path)

@@ -6,6 +6,7 @@
 //! renderers turn into text. Nothing here prints; `main` alone writes output and chooses the
 //! exit code.
 
+pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -63,8 +64,11 @@ pub struct RunSettings {
     pub config: Option<PathBuf>,
     /// `-j/--jobs`: threads to use (default: all cores). Output does not depend on it.
     pub jobs: Option<usize>,
-    /// Parse every Rust file, not only the crates that mention the rdkafka API.
+    /// Parse every Rust file, not only the files of crates that mention the rdkafka API that
+    /// the analysis needs.
     pub no_prefilter: bool,
+    /// Where to keep work for the next run (`None`: no cache; the CLI's `--no-cache`).
+    pub cache_dir: Option<PathBuf>,
     /// `--metadata-timeout`: how long `cargo metadata` may run (default 30 s).
     pub metadata_timeout: Option<std::time::Duration>,
     /// Panic in the analysis of the env or Rust file whose path ends with this (tests the
@@ -187,6 +191,10 @@ fn stages(
         run.panics_on(p)
     });
     let packages = model.packages.clone();
+    let cache = run
+        .cache_dir
+        .as_deref()
+        .and_then(|dir| cache::Cache::open(dir, &ws.root));
     rust::load(
         &mut model,
         found.rust_files,
@@ -196,6 +204,7 @@ fn stages(
             owners: &ws.target_owners(),
             no_prefilter: run.no_prefilter,
             panics_on: &|p| run.panics_on(p),
+            cache: cache.as_ref(),
         },
     );
     model.links = model::link::link(&model);

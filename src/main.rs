@@ -37,6 +37,11 @@ fn main() -> ExitCode {
             config: args.config,
             jobs: args.jobs,
             no_prefilter: args.no_prefilter,
+            cache_dir: if args.no_cache {
+                None
+            } else {
+                args.cache_dir.or_else(cargo_kafka_lint::cache::default_dir)
+            },
             metadata_timeout: Some(std::time::Duration::from_secs(args.metadata_timeout)),
             debug_panic_on: args.debug_panic_on,
         },

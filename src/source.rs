@@ -11,6 +11,51 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub(crate) u32);
 
+/// How file ids are renumbered while a cached analysis is written or read (see
+/// [`crate::cache`]): a crate's results name its files by their place in the crate's own list,
+/// not by the run's ids.
+pub(crate) mod renumber {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    thread_local! {
+        static MAP: RefCell<Option<HashMap<u32, u32>>> = const { RefCell::new(None) };
+    }
+
+    /// Runs `f` with ids renumbered by `map` (an id missing from it maps to `u32::MAX`).
+    pub(crate) fn with<T>(map: HashMap<u32, u32>, f: impl FnOnce() -> T) -> T {
+        let previous = MAP.with(|m| m.replace(Some(map)));
+        let out = f();
+        MAP.with(|m| *m.borrow_mut() = previous);
+        out
+    }
+
+    pub(super) fn apply(id: u32) -> u32 {
+        MAP.with(|m| match &*m.borrow() {
+            Some(map) => map.get(&id).copied().unwrap_or(u32::MAX),
+            None => id,
+        })
+    }
+}
+
+impl serde::Serialize for FileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(renumber::apply(self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = u32::deserialize(d)?;
+        match renumber::apply(id) {
+            u32::MAX => Err(serde::de::Error::custom(
+                "a file id outside the crate's list",
+            )),
+            id => Ok(FileId(id)),
+        }
+    }
+}
+
 impl FileId {
     /// The id of the same file once its table is appended at `offset` ([`Files::append`]).
     #[must_use]

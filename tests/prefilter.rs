@@ -90,3 +90,83 @@ fn crates_without_the_rdkafka_api_are_not_parsed() {
     assert_eq!(files, ["kafka/src/lib.rs"]);
     assert_eq!(doc["summary"]["files"]["rust"], 2);
 }
+
+/// A crate whose Kafka code reaches into files that never mention Kafka: a caller of the
+/// creating helper, the constant the helper reads, and a file nothing reaches (broken on
+/// purpose: it is not parsed).
+fn reaching_crate(dir: &Path) {
+    let src = dir.join("app/src");
+    std::fs::create_dir_all(&src).unwrap();
+    let files = [
+        (
+            "kafka.rs",
+            "use rdkafka::config::ClientConfig;\nuse rdkafka::consumer::StreamConsumer;\n\
+             pub fn consumer(group: &str) -> StreamConsumer {\n    \
+             ClientConfig::new().set(\"group.id\", group).set(\"session.timeout.ms\", crate::limits::SESSION).create().unwrap()\n}\n",
+        ),
+        ("limits.rs", "pub const SESSION: &str = \"6000\";\n"),
+        (
+            "main.rs",
+            "mod kafka;\nmod limits;\nmod unrelated;\nfn main() {\n    let _a = kafka::consumer(\"orders\");\n    let _b = kafka::consumer(\"billing\");\n}\n",
+        ),
+        ("unrelated.rs", "pub fn broken( {\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn the_prefilter_follows_callers_and_definitions_into_files_without_kafka() {
+    let dir = tempfile::tempdir().unwrap();
+    reaching_crate(dir.path());
+    let with = lint(dir.path(), &RunSettings::default());
+    let doc: serde_json::Value = serde_json::from_str(&with).unwrap();
+    // One consumer per call site, in main.rs, with the constant's session timeout.
+    let consumers = doc["consumers"].as_array().unwrap();
+    assert_eq!(consumers.len(), 2, "{with}");
+    for c in consumers {
+        assert_eq!(c["file"], "app/src/main.rs");
+        let session = c["timeouts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "session.timeout.ms")
+            .unwrap();
+        assert_eq!(session["value"], "6000", "{with}");
+    }
+    // The file nothing reaches is not parsed by default; --no-prefilter parses it.
+    assert!(
+        common::diagnostic_files(&doc)
+            .iter()
+            .all(|f| *f != "app/src/unrelated.rs")
+    );
+    let without = lint(
+        dir.path(),
+        &RunSettings {
+            no_prefilter: true,
+            ..RunSettings::default()
+        },
+    );
+    let doc_without: serde_json::Value = serde_json::from_str(&without).unwrap();
+    assert!(
+        common::diagnostic_files(&doc_without)
+            .iter()
+            .any(|f| *f == "app/src/unrelated.rs")
+    );
+    // Everything else is the same.
+    std::fs::write(
+        dir.path().join("app/src/unrelated.rs"),
+        "pub fn fine() {}\n",
+    )
+    .unwrap();
+    let with = lint(dir.path(), &RunSettings::default());
+    let without = lint(
+        dir.path(),
+        &RunSettings {
+            no_prefilter: true,
+            ..RunSettings::default()
+        },
+    );
+    assert_eq!(with, without);
+}

@@ -6,7 +6,10 @@ declare_rule! {
     /// Reports a Rust file that syn cannot parse, at the place it stopped, in a crate that uses
     /// the rdkafka API (or speaks to this tool in a `kafka-lint:` comment). Everything else is
     /// still linted; consumers in this file are not checked. Crates that never mention rdkafka
-    /// are not parsed at all, so their syntax errors are not this tool's business.
+    /// are not parsed at all, so their syntax errors are not this tool's business; nor are
+    /// the files of a crate that uses rdkafka which the analysis does not need (read token by
+    /// token, they neither use the rdkafka API nor define or call anything that code using it
+    /// reaches; `--no-prefilter` parses them too).
     ///
     /// ## Why is this bad?
     /// A file the tool cannot parse is a file whose consumers it did not check. Usually the

@@ -11,7 +11,7 @@ use crate::rust::index::CrateIndex;
 use crate::rust::types;
 
 /// An env key a value is read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct EnvRef {
     /// The key named in code, or the upper-cased field name.
     pub key: String,
@@ -162,10 +162,24 @@ fn env_macro(
     }
 }
 
+/// The field of that name the crate defines first (in the file that does, parsed or not).
+fn first_field<'i, 'a>(
+    index: &'i CrateIndex<'a>,
+    name: &str,
+) -> Option<&'i (usize, String, &'a syn::Field)> {
+    let found = index.fields_by_name.get(name)?;
+    match index.field_files.get(name) {
+        Some(file) => found
+            .iter()
+            .find(|(unit, _, _)| index.units.get(*unit).is_some_and(|u| u.file == *file)),
+        None => found.first(),
+    }
+}
+
 /// A settings-struct field read by name: its env key from attributes or the convention, and
 /// its code default.
 fn field_ref(cx: &Cx<'_, '_>, name: &str) -> Option<EnvRef> {
-    let (unit, owner, field) = cx.index.fields_by_name.get(name)?.first()?;
+    let (unit, owner, field) = first_field(cx.index, name)?;
     // A field names an env key only when something reads it from the environment: an env
     // attribute on it, or an env loader in the crate (a struct read from YAML or TOML
     // invents no env keys).

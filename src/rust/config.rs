@@ -8,14 +8,14 @@ use crate::rust::bind::EnvRef;
 use crate::source::FileId;
 
 /// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Loc {
     pub file: FileId,
     pub span: Range<usize>,
 }
 
 /// Something the analysis could not see through, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Unseen {
     /// Completes "the tool cannot see ...": "the loop that sets keys from a map".
     pub reason: String,
@@ -23,7 +23,7 @@ pub(crate) struct Unseen {
 }
 
 /// The state of one key of a config.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum KeyState {
     /// Set by `.set(key, value)`; `value` is the text when it is known.
     Set {
@@ -42,7 +42,7 @@ pub(crate) enum KeyState {
 }
 
 /// What a config is built on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Base {
     /// `ClientConfig::new()` and friends.
     Fresh,
@@ -51,7 +51,7 @@ pub(crate) enum Base {
 }
 
 /// A tracked `ClientConfig` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Config {
     pub(crate) base: Base,
     pub(crate) keys: BTreeMap<String, KeyState>,

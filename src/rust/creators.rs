@@ -9,22 +9,34 @@ use syn::visit::Visit;
 
 use crate::rust::flow::{bare_name, key, select_arms};
 use crate::rust::index::{CrateIndex, FnRef, MacroClient};
+use crate::rust::types::{self, ClientKind};
 
 /// A call, by name and shape.
 enum Call {
     Bare(String),
+    /// `Owner::name()`, with `Self` replaced by the caller's `impl` type.
     Owned(String, String),
-    Method(String),
+    /// `x.name()`; `true` for `self.name()`.
+    Method(String, bool),
 }
 
 /// What one function body does: create a client itself, and which functions it calls.
-struct Scan<'i> {
+struct Scan<'i, 'a> {
+    index: &'i CrateIndex<'a>,
+    unit: usize,
+    /// The `Self` type of the scanned function's `impl`, by name.
+    owner: Option<String>,
     macros: &'i HashMap<String, MacroClient>,
     creates: bool,
+    /// `X::from_config(..)` of a type that is no rdkafka client by its name (a crate's
+    /// re-export, `TlsSettings`): a creation when the function also names `ClientConfig`.
+    unsure: bool,
+    /// The function names rdkafka's `ClientConfig` (or an alias of it).
+    names_config: bool,
     calls: Vec<Call>,
 }
 
-impl<'e> Visit<'e> for Scan<'_> {
+impl<'e> Visit<'e> for Scan<'_, '_> {
     fn visit_macro(&mut self, m: &'e syn::Macro) {
         let name = m.path.segments.last().map(|s| s.ident.to_string());
         if name.is_some_and(|n| self.macros.contains_key(&n)) {
@@ -47,7 +59,10 @@ impl<'e> Visit<'e> for Scan<'_> {
         match m.method.to_string().as_str() {
             "create" if m.args.is_empty() => self.creates = true,
             "create_with_context" if m.args.len() == 1 => self.creates = true,
-            name => self.calls.push(Call::Method(name.to_owned())),
+            name => {
+                let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+                self.calls.push(Call::Method(name.to_owned(), on_self));
+            }
         }
         syn::visit::visit_expr_method_call(self, m);
     }
@@ -60,37 +75,67 @@ impl<'e> Visit<'e> for Scan<'_> {
                 .map(|s| s.ident.to_string())
                 .collect();
             match segments.as_slice() {
-                [.., last]
+                [owner @ .., last]
                     if matches!(last.as_str(), "from_config" | "from_config_and_context") =>
                 {
-                    self.creates = true;
+                    // `TlsSettings::from_config(..)` of another crate creates no client.
+                    if !types::names_foreign(self.index, self.unit, owner) {
+                        let kind = types::classify_segments(self.index, self.unit, owner);
+                        let generic = matches!(owner, [one] if one.len() <= 2 || one == "Self");
+                        if kind == ClientKind::Unknown && !generic {
+                            self.unsure = true;
+                        } else {
+                            self.creates |= kind != ClientKind::Other;
+                        }
+                    }
                 }
                 [name] => self.calls.push(Call::Bare(name.clone())),
-                [.., owner, name] => self.calls.push(Call::Owned(owner.clone(), name.clone())),
+                [.., owner, name] => {
+                    let owner = match (owner.as_str(), &self.owner) {
+                        ("Self", Some(own)) => own.clone(),
+                        _ => owner.clone(),
+                    };
+                    self.calls.push(Call::Owned(owner, name.clone()));
+                }
                 [] => {}
             }
         }
         syn::visit::visit_expr_call(self, c);
     }
+    fn visit_path(&mut self, p: &'e syn::Path) {
+        let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.names_config |= types::names_client_config(self.index, self.unit, &segments)
+            || matches!(segments.as_slice(), [one] if self.index.aliases.get(one).is_some_and(
+                |(unit, ty)| types::is_client_config(self.index, *unit, ty)));
+        syn::visit::visit_path(self, p);
+    }
     fn visit_item(&mut self, _: &'e syn::Item) {}
 }
 
 /// The functions of a crate that create a client: directly (`.create()`,
-/// `.create_with_context(ctx)`, `T::from_config(..)`), or by calling a function of the crate
+/// `.create_with_context(ctx)`, `T::from_config(..)` where `T` is not an item of another
+/// crate than rdkafka), or by calling a function of the crate
 /// that does. Calls are matched by name and shape, not resolved: `x.name()` matches methods,
 /// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
 /// one function too many costs only time (a creator is evaluated at its call sites).
 pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
-    let fns: Vec<(FnRef<'_>, Scan<'_>)> = index
+    let fns: Vec<(FnRef<'_>, Scan<'_, '_>)> = index
         .all_fns
         .iter()
         .map(|f| {
             let mut scan = Scan {
+                index,
+                unit: f.unit,
+                owner: f.self_ty.and_then(bare_name),
                 macros: &index.creating_macros,
                 creates: false,
+                unsure: false,
+                names_config: false,
                 calls: Vec::new(),
             };
+            scan.visit_signature(f.sig);
             scan.visit_block(f.block);
+            scan.creates |= scan.unsure && scan.names_config;
             (*f, scan)
         })
         .collect();
@@ -113,9 +158,21 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
                 !creators.contains(&key(*f))
                     && scan.calls.iter().any(|call| {
                         let name = match call {
-                            Call::Bare(name) | Call::Method(name) | Call::Owned(_, name) => name,
+                            Call::Bare(name) | Call::Method(name, _) | Call::Owned(_, name) => name,
                         };
-                        shapes.get(name).is_some_and(|s| s.matches(call))
+                        let methods = index.method_counts.get(name).copied().unwrap_or(0);
+                        // A bare `name()` calls the caller's own module's `name` when it
+                        // has one (as `flow::Flow::helper` resolves it).
+                        let own = matches!(call, Call::Bare(_))
+                            && index.fns.get(name).into_iter().flatten().any(|g| {
+                                g.unit == f.unit
+                                    && g.inline_mod == f.inline_mod
+                                    && g.self_ty.is_none()
+                                    && !creators.contains(&key(*g))
+                            });
+                        !own && shapes
+                            .get(name)
+                            .is_some_and(|s| s.matches(call, scan.owner.as_deref(), methods))
                     })
             })
             .map(|(f, _)| *f)
@@ -129,11 +186,11 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
 struct Shapes {
     /// One without `self`: `name()`, `module::name()`.
     free: bool,
-    /// One taking `self`: `x.name()`.
-    method: bool,
+    /// How many take `self`: `x.name()`.
+    methods: usize,
     /// One outside any `impl`: `module::name()`.
     module_fn: bool,
-    /// The `Self` types of those in an `impl` (`Type::name()`; any for `Self::name()`), when
+    /// The `Self` types of those in an `impl` (`Type::name()`, `Self::name()` there), when
     /// there are some.
     owners: Option<HashSet<String>>,
 }
@@ -141,7 +198,7 @@ struct Shapes {
 impl Shapes {
     fn add(&mut self, f: FnRef<'_>) {
         if f.sig.receiver().is_some() {
-            self.method = true;
+            self.methods += 1;
         } else {
             self.free = true;
         }
@@ -153,16 +210,19 @@ impl Shapes {
         }
     }
 
-    fn matches(&self, call: &Call) -> bool {
+    /// Whether a call from a function of `impl caller` matches (`methods`: how many
+    /// functions taking `self` of that name the crate defines). `x.name()` on a receiver of
+    /// unknown type matches only when every method of that name creates a client: a name
+    /// shared with other types' methods is a real ambiguity, as in [`super::flow`].
+    fn matches(&self, call: &Call, caller: Option<&str>, methods: usize) -> bool {
+        let owned_by = |owner: &str| self.owners.as_ref().is_some_and(|o| o.contains(owner));
         match call {
             Call::Bare(_) => self.free,
-            Call::Method(_) => self.method,
+            Call::Method(_, true) if caller.is_some_and(owned_by) => self.methods > 0,
+            Call::Method(..) => self.methods > 0 && self.methods >= methods,
+            // `module::name()`, written in lower case; `Type::name()`.
             Call::Owned(owner, _) => {
-                self.module_fn
-                    || self
-                        .owners
-                        .as_ref()
-                        .is_some_and(|o| owner == "Self" || o.contains(owner))
+                self.module_fn && owner.starts_with(|c: char| c.is_lowercase()) || owned_by(owner)
             }
         }
     }

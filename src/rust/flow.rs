@@ -24,7 +24,7 @@ use crate::rust::index::{CrateIndex, FnRef};
 use crate::rust::types::{self, ClientKind};
 
 /// A place where an rdkafka client is created from a config.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Construction {
     /// The `create` call (or `from_config`).
     pub loc: Loc,
@@ -208,6 +208,70 @@ const PASSTHROUGH: [&str; 12] = [
     "boxed",
     "to_owned",
 ];
+
+/// What the prefilter's next round needs to know of the files parsed so far: the functions
+/// a call may resolve to (config helpers and creators, as [`Flow::new`] collects them), the
+/// files that hold a creator (by unit), the crate's client-creating macros and its type
+/// aliases.
+pub(crate) fn known(index: &CrateIndex<'_>) -> super::scope::Known {
+    let creators = super::creators::creators(index);
+    let mut reachable: Vec<super::scope::Reachable> = index
+        .all_fns
+        .iter()
+        .filter(|f| is_config_helper(index, **f) || creators.contains(&key(**f)))
+        .map(|f| super::scope::Reachable {
+            name: f.sig.ident.to_string(),
+            method: f.sig.receiver().is_some(),
+            owner: f.self_ty.and_then(bare_name),
+        })
+        .collect();
+    reachable
+        .sort_unstable_by(|a, b| (&a.name, a.method, &a.owner).cmp(&(&b.name, b.method, &b.owner)));
+    reachable.dedup();
+    // Aliases of rdkafka's config and client types (`type Kc = ClientConfig`): a file that
+    // names one may build or create with it.
+    let client_type = |unit: usize, ty: &Type| {
+        types::is_client_config(index, unit, ty)
+            || matches!(
+                types::classify(index, unit, ty),
+                ClientKind::Consumer | ClientKind::Producer | ClientKind::Admin
+            )
+    };
+    let aliases = index
+        .aliases
+        .iter()
+        .filter(|(_, (unit, ty))| client_type(*unit, ty))
+        .map(|(name, _)| name);
+    let names = index
+        .creating_macros
+        .keys()
+        .chain(aliases)
+        .cloned()
+        .collect();
+    // Structs with a field of a client type: a method of theirs may `subscribe` or `assign`
+    // the client stored there.
+    let mut holders: Vec<String> = index
+        .struct_fields
+        .iter()
+        .filter(|(_, fields)| fields.iter().any(|(_, unit, ty)| client_type(*unit, ty)))
+        .map(|(name, _)| name.clone())
+        .collect();
+    holders.sort_unstable();
+    let mut creating: Vec<usize> = index
+        .all_fns
+        .iter()
+        .filter(|f| creators.contains(&key(**f)))
+        .map(|f| f.unit)
+        .collect();
+    creating.sort_unstable();
+    creating.dedup();
+    super::scope::Known {
+        reachable,
+        creating,
+        names,
+        holders,
+    }
+}
 
 impl<'i, 'a> Flow<'i, 'a> {
     pub(crate) fn new(index: &'i CrateIndex<'a>) -> Self {
@@ -903,7 +967,10 @@ impl<'i, 'a> Flow<'i, 'a> {
                 ),
             };
         }
-        if matches!(last.as_str(), "from_config" | "from_config_and_context") {
+        // `T::from_config(&config)`; not `TlsSettings::from_config(..)` of another crate.
+        if matches!(last.as_str(), "from_config" | "from_config_and_context")
+            && (p.qself.is_some() || !types::names_foreign(self.index, unit, owner))
+        {
             let kind = match &p.qself {
                 Some(q) => types::classify(self.index, unit, &q.ty),
                 None => types::classify_segments(self.index, unit, owner),
@@ -1111,7 +1178,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                 {
                     return self.once(frame, init);
                 }
-                if let Some(helper) = self.helper(method, None, true) {
+                if let Some(helper) = self.method_helper(frame, &m.receiver, method) {
                     let start = self.loc(frame, m.method.span());
                     let end = self.loc(frame, m.paren_token.span.close()).span.end;
                     let call = CallSite {
@@ -1388,6 +1455,28 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
     }
 
+    /// The helper a method call `receiver.name()` resolves to: on `self`, the method of the
+    /// caller's own `impl` first; else the one helper of that name, when every method of
+    /// that name in the crate is a helper (a name that other types' methods share is a real
+    /// ambiguity while the receiver's type is unknown).
+    fn method_helper(&self, frame: &Frame<'a>, receiver: &Expr, name: &str) -> Option<FnRef<'a>> {
+        let candidates = self.helpers.get(name)?;
+        if matches!(receiver, Expr::Path(p) if p.path.is_ident("self")) {
+            let own = frame.f.self_ty.and_then(bare_name);
+            let mut mine = candidates
+                .iter()
+                .filter(|c| c.method && own.is_some() && c.owner == own);
+            if let (Some(c), None) = (mine.next(), mine.next()) {
+                return Some(c.f);
+            }
+        }
+        let methods = candidates.iter().filter(|c| c.method).count();
+        if methods < self.index.method_counts.get(name).copied().unwrap_or(0) {
+            return None;
+        }
+        self.helper(name, None, true)
+    }
+
     /// The function or method of the crate that builds or edits a config that a call names:
     /// `x.name()` (a method; `path` is `None`), or `path::name()` / `name()` called from a
     /// function (`path`: the caller and the segments before the name). Several helpers of the
@@ -1416,6 +1505,18 @@ impl<'i, 'a> Flow<'i, 'a> {
                 }
             })
             .collect();
+        // A bare `name()` calls the caller's own module's `name` when it has one.
+        if let Some((caller, [])) = path {
+            let own = self.index.fns.get(name).into_iter().flatten().any(|f| {
+                f.unit == caller.unit
+                    && f.inline_mod == caller.inline_mod
+                    && f.self_ty.is_none()
+                    && !candidates.iter().any(|c| key(c.f) == key(*f))
+            });
+            if own {
+                return None;
+            }
+        }
         if let [one] = candidates.as_slice() {
             return Some(one.f);
         }

@@ -71,6 +71,13 @@ pub(crate) struct CrateIndex<'a> {
     pub loads_env: bool,
     /// The crate's `macro_rules!` macros whose body creates an rdkafka client, by name.
     pub creating_macros: HashMap<String, MacroClient>,
+    /// How many functions taking `self` the crate defines, by name, in every file (parsed or
+    /// not): `x.name()` on a receiver of unknown type resolves to a helper only when every
+    /// method of that name is one.
+    pub method_counts: HashMap<String, usize>,
+    /// The file that first defines a struct field of each name, parsed or not: settings
+    /// fields are read from it alone (empty: the first one parsed).
+    pub field_files: HashMap<String, FileId>,
 }
 
 /// What a `macro_rules!` body that creates a client names (it is not expanded).
@@ -288,6 +295,35 @@ impl<'a> CrateIndex<'a> {
     fn add_fn(&mut self, f: FnRef<'a>) {
         self.fns.entry(f.sig.ident.to_string()).or_default().push(f);
         self.all_fns.push(f);
+    }
+}
+
+/// Whether one file, parsed on its own, loads settings from the environment (the crate's
+/// [`CrateIndex::loads_env`] is true when any of its files does).
+pub(crate) fn file_loads_env(parsed: &Parsed) -> bool {
+    let mut unit = Unit {
+        file: FileId(0),
+        parsed,
+        uses: HashMap::new(),
+        globs: Vec::new(),
+        module: None,
+    };
+    collect_uses(&parsed.ast.items, &mut unit);
+    loads_env(&parsed.ast, &unit)
+}
+
+/// The `use` items of a file and of its inline modules, as [`CrateIndex::items`] reads them.
+fn collect_uses<'a>(items: &'a [Item], unit: &mut Unit<'a>) {
+    for item in items {
+        match item {
+            Item::Use(u) => flatten_use(&u.tree, &mut Vec::new(), unit),
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_uses(items, unit);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -6,12 +6,13 @@
 //! analysis is bisected down to the files that panic alone, which become `internal-error`s,
 //! and the crate is analysed again without them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::cache::{Cache, CrateEntry, Stamp};
 use crate::fs;
 use crate::model::{InternalError, Model, ParseFailure};
-use crate::source::{FileId, display_name};
+use crate::source::{FileId, display_name, renumber};
 
 use super::{CrateFacts, ModuleOf, analyze_modules, in_scope};
 
@@ -27,6 +28,8 @@ pub struct Load<'a> {
     pub no_prefilter: bool,
     /// `--debug-panic-on`.
     pub panics_on: &'a (dyn Fn(&Path) -> bool + Sync),
+    /// Where work of earlier runs is kept (`None`: `--no-cache`).
+    pub cache: Option<&'a Cache>,
 }
 
 impl std::fmt::Debug for Load<'_> {
@@ -72,24 +75,44 @@ struct Scanned {
     package: PathBuf,
     /// Some file of the crate mentions rdkafka (or speaks to this tool).
     in_scope: bool,
-    paths: Vec<PathBuf>,
+    /// Its readable files, with their stamps (when they could be taken).
+    paths: Vec<(PathBuf, Option<Stamp>)>,
     /// Files that could not be read, with the reason.
     unreadable: Vec<(PathBuf, String)>,
+}
+
+/// What the analysis of one crate produced, before it joins the model: the files its results
+/// point into (with their text), and the results with ids numbered into that list.
+struct Analysed {
+    files: Vec<(PathBuf, String)>,
+    entry: CrateEntry,
 }
 
 /// The Rust side, crate by crate (see the module documentation).
 fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) {
     use rayon::prelude::*;
     let root = load.root;
-    // Files are scanned in parallel one by one (a few huge crates would pin one thread each).
+    let cached = load.cache.map(Cache::scan).unwrap_or_default();
+    // Files are scanned in parallel one by one (a few huge crates would pin one thread each);
+    // a file whose stamp the cache knows is not read.
     let files: Vec<(usize, &PathBuf)> = groups
         .iter()
         .enumerate()
         .flat_map(|(n, (_, paths))| paths.iter().map(move |p| (n, p)))
         .collect();
-    let results: Vec<Result<bool, fs::ReadError>> = files
+    let results: Vec<(Option<Stamp>, Result<bool, fs::ReadError>)> = files
         .par_iter()
-        .map(|(_, path)| fs::read(path, fs::MAX_SOURCE_BYTES).map(|bytes| in_scope(&bytes)))
+        .map(|(_, path)| {
+            let stamp = load.cache.and_then(|_| Stamp::of(path));
+            let known = path.to_str().and_then(|p| cached.get(p));
+            if let (Some(stamp), Some((seen, found))) = (stamp, known) {
+                if stamp == *seen {
+                    return (Some(stamp), Ok(*found));
+                }
+            }
+            let found = fs::read(path, fs::MAX_SOURCE_BYTES).map(|bytes| in_scope(&bytes));
+            (stamp, found)
+        })
         .collect();
     let mut scanned: Vec<Scanned> = groups
         .iter()
@@ -100,20 +123,31 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             unreadable: Vec::new(),
         })
         .collect();
-    for ((n, path), result) in files.into_iter().zip(results) {
+    let mut answers = HashMap::new();
+    let mut changed = false;
+    for ((n, path), (stamp, result)) in files.into_iter().zip(results) {
         let group = &mut scanned[n];
         match result {
             Ok(found) => {
                 group.in_scope |= found;
-                group.paths.push(path.clone());
+                group.paths.push((path.clone(), stamp));
+                if let (Some(stamp), Some(name)) = (stamp, path.to_str()) {
+                    changed |= cached.get(name) != Some(&(stamp, found));
+                    answers.insert(name.to_owned(), (stamp, found));
+                }
             }
             Err(e) => group.unreadable.push((path.clone(), e.to_string())),
+        }
+    }
+    if let Some(cache) = load.cache {
+        if changed || answers.len() != cached.len() {
+            cache.put_scan(answers);
         }
     }
     if load.no_prefilter {
         parse_out_of_scope(&scanned);
     }
-    let mut crates = Vec::new();
+    let mut crates: Vec<(PathBuf, Vec<PathBuf>, Option<u64>)> = Vec::new();
     for crate_ in scanned {
         model.rust_files += crate_.paths.len() + crate_.unreadable.len();
         for (path, reason) in crate_.unreadable {
@@ -122,45 +156,174 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
         if !crate_.in_scope {
             continue;
         }
-        let ids: Vec<FileId> = crate_
-            .paths
-            .into_iter()
-            .filter_map(|path| model.read_file(display_name(root, &path), path))
-            .collect();
-        crates.push((crate_.package, ids));
+        let key = crate_key(load, &crate_.paths);
+        let paths = crate_.paths.into_iter().map(|(p, _)| p).collect();
+        crates.push((crate_.package, paths, key));
     }
-    let files = &model.files;
-    let panics_on = |id: FileId| (load.panics_on)(&files.get(id).path);
-    let module_of = |id: FileId| module_name(&files.get(id).path);
-    let analysed: Vec<(CrateFacts, Vec<InternalError>)> = crates
-        .par_iter()
-        .map(|(_, ids)| {
-            let sources: Vec<(FileId, &str)> = ids
-                .iter()
-                .map(|id| (*id, files.get(*id).text.as_str()))
-                .collect();
-            analyze_guarded(&sources, &panics_on, &module_of)
-        })
+    // Crates the cache knows are not analysed; the others are, in parallel, each on one
+    // thread (proc-macro2 keeps span information per thread).
+    let hits: Vec<Option<CrateEntry>> = crates
+        .iter()
+        .map(|(package, _, key)| Some(load.cache?.crate_entry(package, (*key)?)).flatten())
         .collect();
-    for ((package, ids), (mut facts, internal)) in crates.into_iter().zip(analysed) {
-        model.internal_errors.extend(internal);
-        for site in facts.take_sites(&package) {
-            mask_secret_values(&mut model.files, &site);
-            model.sites.push(site);
+    let analysed: Vec<Option<Analysed>> = crates
+        .par_iter()
+        .zip(&hits)
+        .map(|((_, paths, _), hit)| hit.is_none().then(|| analyze_files(load, paths)))
+        .collect();
+    for (((package, paths, key), hit), fresh) in crates.into_iter().zip(hits).zip(analysed) {
+        // The ids the crate's files get in the model, in order.
+        let next = u32::try_from(model.files.len()).unwrap_or(u32::MAX);
+        let cached = hit
+            .and_then(reread)
+            .and_then(|done| Some((resolve(&done.entry, next)?, done)));
+        let from_cache = cached.is_some();
+        // Not in the cache, or its files changed since it was written: analysed.
+        let (facts, mut done) = cached.unwrap_or_else(|| {
+            let done = fresh.unwrap_or_else(|| analyze_files(load, &paths));
+            (resolve(&done.entry, next).unwrap_or_default(), done)
+        });
+        if let (Some(cache), Some(key), false) = (load.cache, key, from_cache) {
+            done.entry.key = key;
+            cache.put_crate(&package, &mut done.entry);
         }
-        model
-            .parse_failures
-            .extend(facts.failures.into_iter().map(|(file, f)| ParseFailure {
-                file,
-                span: f.span,
-                message: f.message,
-            }));
-        model.statements.extend(facts.statements);
-        for id in ids {
-            let text = &model.files.get(id).text;
-            let found = crate::suppress::find(id, text, &crate::suppress::rust_comments(text));
-            model.suppressions.extend(found);
+        attach(model, root, &package, done, facts);
+    }
+}
+
+/// A crate's results with the ids its files get in the model (`next` onwards, in order).
+fn resolve(entry: &CrateEntry, next: u32) -> Option<CrateFacts> {
+    let count = u32::try_from(entry.files.len()).ok()?;
+    let map = (0..count).map(|k| (k, next.saturating_add(k))).collect();
+    renumber::with(map, || serde_json::from_str(&entry.facts).ok())
+}
+
+/// The cache key of a crate: the mode and every file's path and stamp; `None` (no caching)
+/// when a stamp is missing or too recent to trust.
+fn crate_key(load: &Load<'_>, paths: &[(PathBuf, Option<Stamp>)]) -> Option<u64> {
+    let cache = load.cache?;
+    let stamps: Option<Vec<(&PathBuf, Stamp)>> = paths
+        .iter()
+        .map(|(p, s)| s.filter(|s| cache.settled(s)).map(|s| (p, s)))
+        .collect();
+    Some(crate::cache::hash_of(&(load.no_prefilter, stamps?)))
+}
+
+/// Reads, parses and analyses the files of one crate (see [`super::analyze_modules`]),
+/// keeping the texts of the files its results point into.
+fn analyze_files(load: &Load<'_>, paths: &[PathBuf]) -> Analysed {
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in paths {
+        match fs::read_text(path, fs::MAX_SOURCE_BYTES) {
+            Ok(text) => texts.push((path.clone(), text)),
+            Err(e) => unreadable.push((path.clone(), e.clone())),
         }
+    }
+    let local = |n: usize| FileId(u32::try_from(n).unwrap_or(u32::MAX));
+    let path_of = |id: FileId| texts.get(id.0 as usize).map(|(p, _)| p.as_path());
+    let sources: Vec<(FileId, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, (_, text))| (local(n), text.as_str()))
+        .collect();
+    let panics_on = |id: FileId| path_of(id).is_some_and(|p| (load.panics_on)(p));
+    let module_of = |id: FileId| path_of(id).and_then(module_name);
+    let (facts, internal) = analyze_guarded(&sources, &panics_on, &module_of, !load.no_prefilter);
+    drop(sources);
+    // The files the results point into: those parsed (or refused), and those that panicked.
+    let used: BTreeSet<u32> = facts
+        .statements
+        .iter()
+        .map(|(f, _)| f.0)
+        .chain(facts.failures.iter().map(|(f, _)| f.0))
+        .chain(internal.iter().map(|e| e.file.0))
+        .collect();
+    let order: Vec<u32> = used.into_iter().collect();
+    let map: HashMap<u32, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(k, id)| (*id, u32::try_from(k).unwrap_or(u32::MAX)))
+        .collect();
+    let internal = internal
+        .into_iter()
+        .map(|e| (map.get(&e.file.0).copied().unwrap_or(u32::MAX), e.message))
+        .collect();
+    let value = renumber::with(map, || serde_json::to_string(&facts)).unwrap_or_default();
+    let mut texts: Vec<Option<(PathBuf, String)>> = texts.into_iter().map(Some).collect();
+    let files: Vec<(PathBuf, String)> = order
+        .iter()
+        .filter_map(|id| texts.get_mut(*id as usize).and_then(Option::take))
+        .collect();
+    let entry = CrateEntry {
+        build: 0,
+        key: 0,
+        files: files
+            .iter()
+            .map(|(p, t)| (p.clone(), crate::cache::hash_of(t)))
+            .collect(),
+        facts: value,
+        internal,
+        unreadable,
+    };
+    Analysed { files, entry }
+}
+
+/// The texts of a cached crate's files, when each still hashes as it did.
+fn reread(entry: CrateEntry) -> Option<Analysed> {
+    let mut files = Vec::new();
+    for (path, hash) in &entry.files {
+        let text = fs::read_text(path, fs::MAX_SOURCE_BYTES).ok()?;
+        if crate::cache::hash_of(&text) != *hash {
+            return None;
+        }
+        files.push((path.clone(), text));
+    }
+    if entry
+        .internal
+        .iter()
+        .any(|(k, _)| *k as usize >= files.len())
+    {
+        return None;
+    }
+    Some(Analysed { files, entry })
+}
+
+/// Adds a crate's files, sites, failures, statement ranges and suppressions to the model
+/// (`facts` already names the files by the ids they get here).
+fn attach(model: &mut Model, root: &Path, package: &Path, done: Analysed, mut facts: CrateFacts) {
+    let ids: Vec<FileId> = done
+        .files
+        .into_iter()
+        .map(|(path, text)| model.add_file(display_name(root, &path), path, text))
+        .collect();
+    for (path, reason) in done.entry.unreadable {
+        model.add_unreadable(display_name(root, &path), path, reason, false);
+    }
+    model
+        .internal_errors
+        .extend(done.entry.internal.into_iter().filter_map(|(k, message)| {
+            Some(InternalError {
+                file: *ids.get(k as usize)?,
+                message,
+            })
+        }));
+    for site in facts.take_sites(package) {
+        mask_secret_values(&mut model.files, &site);
+        model.sites.push(site);
+    }
+    model
+        .parse_failures
+        .extend(facts.failures.into_iter().map(|(file, f)| ParseFailure {
+            file,
+            span: f.span,
+            message: f.message,
+        }));
+    model.statements.extend(facts.statements);
+    for id in ids {
+        let text = &model.files.get(id).text;
+        let found = crate::suppress::find(id, text, &crate::suppress::rust_comments(text));
+        model.suppressions.extend(found);
     }
 }
 
@@ -183,7 +346,7 @@ fn parse_out_of_scope(scanned: &[Scanned]) {
     let out_of_scope: Vec<&PathBuf> = scanned
         .iter()
         .filter(|c| !c.in_scope)
-        .flat_map(|c| &c.paths)
+        .flat_map(|c| c.paths.iter().map(|(p, _)| p))
         .collect();
     out_of_scope.par_iter().for_each(|path| {
         if let Ok(text) = fs::read_text(path, fs::MAX_SOURCE_BYTES) {
@@ -214,6 +377,7 @@ fn analyze_guarded(
     sources: &[(FileId, &str)],
     panics_on: &(dyn Fn(FileId) -> bool + Sync),
     module_of: ModuleOf<'_>,
+    prefilter: bool,
 ) -> (CrateFacts, Vec<InternalError>) {
     let attempt = |sources: &[(FileId, &str)]| {
         let result = crate::guard::catch(|| {
@@ -221,7 +385,7 @@ fn analyze_guarded(
                 !sources.iter().any(|(id, _)| panics_on(*id)),
                 "--debug-panic-on matched this file"
             );
-            analyze_modules(sources, module_of)
+            analyze_modules(sources, module_of, prefilter)
         });
         // Spans of the abandoned syntax trees are gone; free their source maps too.
         proc_macro2::extra::invalidate_current_thread_spans();

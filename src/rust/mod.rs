@@ -13,6 +13,7 @@ pub mod lex;
 pub mod load;
 mod lower;
 pub mod parse;
+mod scope;
 pub(crate) mod types;
 
 use crate::source::FileId;
@@ -28,12 +29,37 @@ pub use load::{Load, load};
 /// `src/helpers/mod.rs`; `None` for a crate root.
 pub(crate) type ModuleOf<'m> = &'m (dyn Fn(FileId) -> Option<String> + Sync);
 
+/// What every file of a crate tells the analysis, parsed or not (from the facts of
+/// [`scope`]), so that the prefilter changes nothing.
+#[derive(Debug, Default)]
+pub(crate) struct CrateWide {
+    /// Some file the prefilter leaves unparsed loads settings from the environment.
+    pub loads_env: bool,
+    /// The structs, enums, unions and traits the crate defines.
+    pub local_types: Vec<String>,
+    /// How many functions taking `self` it defines, by name.
+    pub method_counts: std::collections::HashMap<String, usize>,
+    /// The file that first defines a struct field of each name.
+    pub field_files: std::collections::HashMap<String, FileId>,
+}
+
+impl CrateWide {
+    fn apply(&self, index: &mut index::CrateIndex<'_>) {
+        index.loads_env |= self.loads_env;
+        index.local_types.extend(self.local_types.iter().cloned());
+        index.method_counts.clone_from(&self.method_counts);
+        index.field_files.clone_from(&self.field_files);
+    }
+}
+
 /// Analyses the parsed files of one crate together.
 pub(crate) fn analyze_crate(
     files: &[(FileId, parse::Parsed)],
     module_of: ModuleOf<'_>,
+    wide: &CrateWide,
 ) -> Vec<Construction> {
-    let index = index::CrateIndex::new(files, module_of);
+    let mut index = index::CrateIndex::new(files, module_of);
+    wide.apply(&mut index);
     let mut flow = flow::Flow::new(&index);
     flow.run();
     flow.constructions
@@ -55,7 +81,7 @@ pub fn in_scope(bytes: &[u8]) -> bool {
 }
 
 /// What the analysis of one crate found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct CrateFacts {
     pub(crate) constructions: Vec<Construction>,
     pub failures: Vec<(FileId, parse::ParseFailure)>,
@@ -77,24 +103,86 @@ impl CrateFacts {
 /// Parses and analyses the files of one crate, given as `(file, text)`, all as the crate root
 /// (the fuzz target's form).
 pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
-    analyze_modules(sources, &|_| None)
+    analyze_modules(sources, &|_| None, true)
 }
 
-/// Parses and analyses the files of one crate, each in its module.
-pub(crate) fn analyze_modules(sources: &[(FileId, &str)], module_of: ModuleOf<'_>) -> CrateFacts {
-    let mut parsed = Vec::new();
+/// Parses and analyses the files of one crate, each in its module: with `prefilter`, only the
+/// files the analysis needs (see [`scope`]), else all of them.
+pub(crate) fn analyze_modules(
+    sources: &[(FileId, &str)],
+    module_of: ModuleOf<'_>,
+    prefilter: bool,
+) -> CrateFacts {
+    use rayon::prelude::*;
     let mut facts = CrateFacts::default();
-    for (file, text) in sources {
-        match parse::parse(text) {
-            Ok(p) => parsed.push((*file, p)),
-            Err(failure) => facts.failures.push((*file, failure)),
+    let mut parsed: Vec<(FileId, parse::Parsed)> = Vec::new();
+    let parse_into =
+        |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
+            let (file, text) = sources[n];
+            match parse::parse(text) {
+                Ok(p) => parsed.push((file, p)),
+                Err(failure) => facts.failures.push((file, failure)),
+            }
+        };
+    let lexed: Vec<scope::Facts> = sources
+        .par_iter()
+        .map(|(_, text)| scope::facts(text))
+        .collect();
+    let mut wide = CrateWide {
+        loads_env: false,
+        local_types: scope::Closure::local_types(&lexed)
+            .map(str::to_owned)
+            .collect(),
+        method_counts: scope::Closure::method_counts(&lexed),
+        field_files: scope::Closure::field_files(&lexed)
+            .into_iter()
+            .map(|(name, n)| (name, sources[n].0))
+            .collect(),
+    };
+    if prefilter {
+        let mut closure = scope::Closure::new(&lexed);
+        let mut done = vec![false; sources.len()];
+        loop {
+            for (n, done) in done.iter_mut().enumerate() {
+                if closure.needed(n) && !std::mem::replace(done, true) {
+                    parse_into(n, &mut parsed, &mut facts);
+                }
+            }
+            parsed.sort_by_key(|(file, _)| *file);
+            let mut index = index::CrateIndex::new(&parsed, module_of);
+            wide.apply(&mut index);
+            let mut known = flow::known(&index);
+            // Units are indexes into `parsed`; the closure counts in `sources`.
+            known.creating = known
+                .creating
+                .iter()
+                .filter_map(|&u| {
+                    let file = parsed.get(u)?.0;
+                    sources.iter().position(|(f, _)| *f == file)
+                })
+                .collect();
+            if !closure.grow(&known) {
+                break;
+            }
+        }
+        // The crate-wide flag of env loading, from files needed for nothing else.
+        for (n, lexed) in lexed.iter().enumerate() {
+            if !wide.loads_env && !done[n] && lexed.env_loader {
+                wide.loads_env =
+                    parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p));
+            }
+        }
+        facts.failures.sort_by_key(|(file, _)| *file);
+    } else {
+        for n in 0..sources.len() {
+            parse_into(n, &mut parsed, &mut facts);
         }
     }
     facts.statements = parsed
         .iter()
         .map(|(file, p)| (*file, p.statement_ranges()))
         .collect();
-    facts.constructions = analyze_crate(&parsed, module_of);
+    facts.constructions = analyze_crate(&parsed, module_of, &wide);
     drop(parsed);
     // proc-macro2 keeps every parsed file's source map for the life of the thread; nothing
     // holds a span any more (constructions keep byte offsets), so release them.

@@ -27,7 +27,7 @@ pub struct Parsed {
 }
 
 /// Why a file could not be parsed, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParseFailure {
     pub span: Range<usize>,
     pub message: String,

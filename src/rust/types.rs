@@ -11,7 +11,7 @@ use crate::rust::index::CrateIndex;
 const MAX_DEPTH: usize = 8;
 
 /// The kind of client a construction creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ClientKind {
     /// `BaseConsumer` or `StreamConsumer`.
     Consumer,
@@ -200,6 +200,25 @@ pub(crate) fn classify_segments(
     segments: &[String],
 ) -> ClientKind {
     classify_path(index, unit, segments, 0, None)
+}
+
+/// Whether a type path names an item of a crate other than rdkafka and this one
+/// (`vector_lib::tls::TlsSettings`, or `TlsSettings` imported from there): no rdkafka client.
+pub(crate) fn names_foreign(index: &CrateIndex<'_>, unit: usize, segments: &[String]) -> bool {
+    let imported = segments
+        .first()
+        .is_some_and(|first| index.units[unit].uses.contains_key(first));
+    if segments.len() < 2 && !imported {
+        return false;
+    }
+    let full = expand(index, unit, segments);
+    full.first().is_some_and(|first| {
+        !matches!(
+            first.as_str(),
+            "rdkafka" | "crate" | "self" | "super" | "Self"
+        ) && !index.local_types.contains(first)
+            && !index.aliases.contains_key(first)
+    })
 }
 
 /// Whether `segments` (a type path, or a constructor path without its last segment) names

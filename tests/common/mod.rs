@@ -77,7 +77,12 @@ pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
         .args(args)
         .current_dir(dir)
         .env_remove("CARGO_TERM_COLOR")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // The tests' runs share a cache outside every tree they lint, never the user's.
+        .env(
+            "KAFKA_LINT_CACHE_DIR",
+            std::env::temp_dir().join("cargo-kafka-lint-tests-cache"),
+        );
     command
 }
 

@@ -1,0 +1,1071 @@
+//! Which files of a crate the analysis needs, decided from cheap per-file facts before any
+//! file is parsed with syn.
+//!
+//! A crate that uses rdkafka is often a large one (a data pipeline with one Kafka source among
+//! hundreds of modules), and parsing it whole costs more than all the rest of a run. The flow
+//! analysis ([`super::flow`]) only ever starts from code that touches the rdkafka API, and
+//! looks other code up by name. So the files it needs are a closure:
+//!
+//! - **Seeds**: files that can create or configure a client by themselves: they name an
+//!   rdkafka client or config type or `rdkafka` itself, call `.create()` /
+//!   `.create_with_context(..)` / `from_config`, or speak to this tool (`kafka-lint:`).
+//! - **Definitions** (forward): a file that defines a name a needed file uses, as the index
+//!   looks names up: constants and statics, type aliases, structs, enums, unions and traits
+//!   (also a file holding an `impl` of such a type), struct fields, `macro_rules!` macros,
+//!   and functions named in string literals (`#[serde(default = "default_timeout")]`).
+//!   Functions are otherwise looked up only among config helpers and creators, which the
+//!   next point covers.
+//! - **Uses** (reverse): a file that calls a config helper or creator of the needed files, in
+//!   a shape the analysis would match (`name()`, `x.name()`, `Type::name()`), invokes one of
+//!   their client-creating macros, uses one of their type aliases, or writes an `impl` of one
+//!   of their types (a method there may `subscribe` a client stored in a field). Which
+//!   functions are helpers and creators is known only once the needed files are parsed, so
+//!   the closure grows in rounds until nothing is added.
+//!
+//! Files of the crate outside the closure cannot add, drop or change a client, and are not
+//! parsed (`--no-prefilter` parses them all and must print the same).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::rust::lex::{
+    memchr_from, raw_string_start, skip_block_comment, skip_char_or_lifetime, skip_raw_string,
+    skip_string,
+};
+
+/// Identifiers that make a file a seed: rdkafka's crate name, its config and client types and
+/// the traits and constructors that create clients from a config.
+const SEED_IDENTS: [&str; 12] = [
+    "rdkafka",
+    "ClientConfig",
+    "StreamConsumer",
+    "BaseConsumer",
+    "FutureProducer",
+    "BaseProducer",
+    "ThreadedProducer",
+    "AdminClient",
+    "FromClientConfig",
+    "FromClientConfigAndContext",
+    "create_with_context",
+    "RDKafkaLogLevel",
+];
+
+/// Identifiers of calls that create a client only when the type they are called on is not
+/// another crate's (`TlsSettings::from_config(..)`): a file naming one is parsed, and is a
+/// seed when [`super::flow::creates_in`] finds such a call.
+const MAYBE_SEED_IDENTS: [&str; 2] = ["from_config", "from_config_and_context"];
+
+/// Names of crates and items that load a settings struct from the environment (see
+/// `index::loads_env`): a file naming one is parsed for that flag alone.
+const ENV_LOADER_IDENTS: [&str; 7] = [
+    "envy",
+    "envconfig",
+    "serde_env",
+    "envious",
+    "Envconfig",
+    "Environment",
+    "Env",
+];
+
+/// What a definition is, for how the closure looks it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DefKind {
+    /// A struct (its fields and their types are looked up).
+    Struct,
+    /// A type alias (resolved through).
+    Alias,
+    /// A constant or static (evaluated).
+    Const,
+    /// An enum, union or trait: the index only asks whether the crate defines the name,
+    /// which [`Facts::local_types`] answers for every file, parsed or not.
+    Type,
+    /// A named field of a struct (settings fields are looked up by name).
+    Field,
+    /// A `macro_rules!` macro.
+    Macro,
+    /// An `impl Default` block for the named type (its field defaults).
+    DefaultImpl,
+    /// Another `impl` block for the named type.
+    Impl,
+    /// A function (looked up only by the words of string literals).
+    Fn,
+}
+
+/// One definition: its name and the words of its text (indexes into [`Facts::words`]), which
+/// become needed when it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Def {
+    pub name: u32,
+    pub kind: DefKind,
+    /// Identifiers of its code.
+    pub code: Vec<u32>,
+    /// Identifier-like words of its string literals.
+    pub strings: Vec<u32>,
+    /// A field with an env attribute (`#[arg(env)]`, `#[envconfig(..)]`).
+    pub env: bool,
+}
+
+impl Def {
+    /// A definition that brings nothing else in.
+    fn named(name: u32, kind: DefKind) -> Def {
+        Def {
+            name,
+            kind,
+            code: Vec::new(),
+            strings: Vec::new(),
+            env: false,
+        }
+    }
+}
+
+/// What the lexer sees of one file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// The file can create or configure a client by itself.
+    pub seed: bool,
+    /// It calls `from_config`: parsed, and a seed if the type is not another crate's.
+    pub maybe_seed: bool,
+    /// The file names an env loader.
+    pub env_loader: bool,
+    /// Every word of the file, once: identifiers and the words of string literals.
+    pub words: Vec<String>,
+    /// Which of [`Facts::words`] occur in code (the others only in strings).
+    pub in_code: Vec<bool>,
+    /// Which occur in string literals.
+    pub in_strings: Vec<bool>,
+    /// Which are called as methods (`.name`).
+    pub methods: Vec<bool>,
+    /// Which are called as functions (`name(`, `path::name(`, `name::<T>(`).
+    pub calls: Vec<bool>,
+    /// Two-segment paths (`Type::name`), as pairs of words.
+    pub paths: Vec<(u32, u32)>,
+    pub defs: Vec<Def>,
+    /// Structs, enums, unions and traits defined at module level (as the index collects
+    /// them), by name.
+    pub local_types: Vec<String>,
+    /// Names of the functions taking `self` it defines, once per definition.
+    pub self_fns: Vec<String>,
+}
+
+impl Facts {
+    fn word(&self, n: u32) -> &str {
+        self.words.get(n as usize).map_or("", String::as_str)
+    }
+
+    /// Whether the file defines a function of that name (its bare calls of the name call
+    /// it, not another module's helper).
+    fn defines_fn(&self, name: &str) -> bool {
+        self.defs
+            .iter()
+            .any(|d| d.kind == DefKind::Fn && self.word(d.name) == name)
+    }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// A token the fact scan distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'t> {
+    Ident(&'t str),
+    /// A string literal, quotes included.
+    Str(&'t str),
+    Punct(u8),
+}
+
+/// The tokens of a file, and whether a comment speaks to this tool.
+fn tokens(text: &str) -> (Vec<Tok<'_>>, bool) {
+    let bytes = text.as_bytes();
+    let mut toks = Vec::with_capacity(text.len() / 4);
+    let mut marked = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let i0 = i;
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = memchr_from(bytes, i, b'\n');
+                marked |= contains(&bytes[i..end], b"kafka-lint:");
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = skip_block_comment(bytes, i);
+                marked |= contains(&bytes[i..end], b"kafka-lint:");
+                i = end;
+            }
+            b'"' => {
+                let end = skip_string(bytes, i + 1);
+                toks.push(Tok::Str(text.get(i..end).unwrap_or("")));
+                i = end;
+            }
+            b'\'' => {
+                i = skip_char_or_lifetime(bytes, i);
+                // A lifetime or label (`'static`, `'a`) is no identifier.
+                if i == i0 + 1 {
+                    while i < bytes.len() && is_ident_byte(bytes[i]) {
+                        i += 1;
+                    }
+                }
+            }
+            b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
+                let (hashes, quote) = raw_string_start(bytes, i).unwrap_or((0, i));
+                let end = skip_raw_string(bytes, quote + 1, hashes);
+                toks.push(Tok::Str(text.get(i..end).unwrap_or("")));
+                i = end;
+            }
+            b'b' | b'c'
+                if bytes.get(i + 1) == Some(&b'"') && !(i > 0 && is_ident_byte(bytes[i - 1])) =>
+            {
+                i = skip_string(bytes, i + 2);
+            }
+            _ if b.is_ascii_digit() => {
+                // `1.0`, `0x1f`, `1_000u64`; `1..2` and `x.0.1` stop at the dot.
+                i += 1;
+                while i < bytes.len()
+                    && (is_ident_byte(bytes[i])
+                        || bytes[i] == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+                {
+                    i += 1;
+                }
+            }
+            _ if is_ident_byte(b) => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                toks.push(Tok::Ident(text.get(start..i).unwrap_or("")));
+            }
+            _ if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                toks.push(Tok::Punct(b));
+                i += 1;
+            }
+        }
+    }
+    (toks, marked)
+}
+
+/// Where the item starting at token `from` ends: past the `;` or the closing `}` of its body,
+/// whichever comes first outside brackets.
+fn item_end(toks: &[Tok<'_>], from: usize) -> usize {
+    let mut depth = 0usize;
+    for (n, tok) in toks.iter().enumerate().skip(from) {
+        match tok {
+            Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Tok::Punct(b')' | b']') => depth = depth.saturating_sub(1),
+            Tok::Punct(b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return n + 1;
+                }
+            }
+            Tok::Punct(b';') if depth == 0 => return n + 1,
+            _ => {}
+        }
+    }
+    toks.len()
+}
+
+/// Interns the words of a file.
+#[derive(Default)]
+struct Words<'t> {
+    ids: HashMap<&'t str, u32>,
+    list: Vec<&'t str>,
+}
+
+impl<'t> Words<'t> {
+    fn id(&mut self, word: &'t str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.ids.insert(word, id);
+        self.list.push(word);
+        id
+    }
+}
+
+/// The words of tokens `range` (code and strings), sorted and without repeats.
+fn range_words<'t>(
+    toks: &[Tok<'t>],
+    in_attr: &[bool],
+    range: std::ops::Range<usize>,
+    words: &mut Words<'t>,
+) -> (Vec<u32>, Vec<u32>) {
+    let (mut code, mut strings) = (Vec::new(), Vec::new());
+    for n in range {
+        match toks.get(n) {
+            Some(Tok::Ident(w)) => code.push(words.id(w)),
+            // Only an attribute's strings name items (`#[serde(default = "f")]`).
+            Some(Tok::Str(s)) if in_attr.get(n).copied().unwrap_or(false) => {
+                strings.extend(string_words(s).map(|w| words.id(w)));
+            }
+            _ => {}
+        }
+    }
+    for v in [&mut code, &mut strings] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (code, strings)
+}
+
+/// Which tokens are inside an attribute (`#[..]`, `#![..]`).
+fn attribute_tokens(toks: &[Tok<'_>]) -> Vec<bool> {
+    let mut out = vec![false; toks.len()];
+    // For each open `[`: whether it opened an attribute.
+    let mut brackets: Vec<bool> = Vec::new();
+    let mut inside = 0usize;
+    for n in 0..toks.len() {
+        match toks[n] {
+            Tok::Punct(b'[') => {
+                let attr = n > 0
+                    && (toks[n - 1] == Tok::Punct(b'#')
+                        || toks[n - 1] == Tok::Punct(b'!')
+                            && n > 1
+                            && toks[n - 2] == Tok::Punct(b'#'));
+                inside += usize::from(attr);
+                brackets.push(attr);
+            }
+            Tok::Punct(b']') if brackets.pop() == Some(true) => inside -= 1,
+            _ => {}
+        }
+        out[n] = inside > 0;
+    }
+    out
+}
+
+/// What a brace opens, for which definitions inside it the index sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A file's or inline module's items.
+    Module,
+    /// An `impl` or `trait` body: its functions.
+    Impl,
+    /// Anything else (a function body, a struct body, a macro, an expression).
+    Other,
+}
+
+/// Reads the facts of a Rust file (any text: nothing here can fail).
+pub(crate) fn facts(text: &str) -> Facts {
+    let (toks, marked) = tokens(text);
+    let mut words = Words::default();
+    let mut seed = marked;
+    let mut found = Definitions::default();
+    let mut paths = Vec::new();
+    let mut methods = HashSet::new();
+    let mut calls = HashSet::new();
+    let ident = |n: usize| match toks.get(n) {
+        Some(Tok::Ident(w)) => Some(*w),
+        _ => None,
+    };
+    let punct = |n: usize, p: u8| toks.get(n) == Some(&Tok::Punct(p));
+    let in_attr = attribute_tokens(&toks);
+    let (code_words, string_words_all) = range_words(&toks, &in_attr, 0..toks.len(), &mut words);
+    // What the next `{` opens, and what each open brace opened.
+    let mut pending = Scope::Other;
+    let mut scopes: Vec<Scope> = Vec::new();
+    for n in 0..toks.len() {
+        let here = scopes.last().copied().unwrap_or(Scope::Module);
+        let word = match toks[n] {
+            Tok::Punct(b'{') => {
+                scopes.push(std::mem::replace(&mut pending, Scope::Other));
+                continue;
+            }
+            Tok::Punct(b'}') => {
+                scopes.pop();
+                pending = Scope::Other;
+                continue;
+            }
+            Tok::Punct(b';') => {
+                pending = Scope::Other;
+                continue;
+            }
+            Tok::Ident(word) => word,
+            _ => continue,
+        };
+        seed |= SEED_IDENTS.contains(&word);
+        let after_dot = n > 0 && punct(n - 1, b'.') && !(n > 1 && punct(n - 2, b'.'));
+        if !after_dot && (punct(n + 1, b'(') || punct(n + 1, b':') && punct(n + 3, b'<')) {
+            calls.insert(words.id(word));
+        }
+        if after_dot {
+            methods.insert(words.id(word));
+            seed |= word == "create" && punct(n + 1, b'(') && punct(n + 2, b')');
+        }
+        if n >= 3 && punct(n - 1, b':') && punct(n - 2, b':') {
+            if let Some(owner) = ident(n - 3) {
+                paths.push((words.id(owner), words.id(word)));
+            }
+        }
+        let item = here == Scope::Module;
+        if let Some(scope) = define(&toks, &in_attr, n, word, item, &mut words, &mut found) {
+            pending = scope;
+        }
+    }
+    let env_loader = ENV_LOADER_IDENTS.iter().any(|w| words.ids.contains_key(w));
+    let maybe_seed = MAYBE_SEED_IDENTS.iter().any(|w| words.ids.contains_key(w));
+    let count = words.list.len();
+    let flags = |ids: &[u32]| {
+        let mut v = vec![false; count];
+        for &id in ids {
+            v[id as usize] = true;
+        }
+        v
+    };
+    let in_code = flags(&code_words);
+    let in_strings = flags(&string_words_all);
+    let methods_list: Vec<u32> = methods.into_iter().collect();
+    let methods = flags(&methods_list);
+    let calls_list: Vec<u32> = calls.into_iter().collect();
+    let calls = flags(&calls_list);
+    paths.sort_unstable();
+    paths.dedup();
+    let Definitions {
+        defs,
+        mut local_types,
+        self_fns,
+    } = found;
+    local_types.sort_unstable();
+    local_types.dedup();
+    Facts {
+        seed,
+        maybe_seed,
+        env_loader,
+        words: words.list.iter().map(|w| (*w).to_owned()).collect(),
+        in_code,
+        in_strings,
+        methods,
+        calls,
+        paths,
+        defs,
+        local_types: local_types.into_iter().map(str::to_owned).collect(),
+        self_fns: self_fns.into_iter().map(str::to_owned).collect(),
+    }
+}
+
+/// Whether the parameters of a function whose name is followed by token `from` start with
+/// `self` (`(&self`, `(mut self`, `(&'a mut self`, `<T>(self: Box<Self>`).
+fn takes_self(toks: &[Tok<'_>], from: usize) -> bool {
+    let mut angle = 0usize;
+    let mut n = from;
+    while let Some(tok) = toks.get(n) {
+        match tok {
+            Tok::Punct(b'<') => angle += 1,
+            Tok::Punct(b'>') => angle = angle.saturating_sub(1),
+            Tok::Punct(b'(') if angle == 0 => break,
+            Tok::Punct(b'{' | b';') => return false,
+            _ => {}
+        }
+        n += 1;
+    }
+    toks.iter()
+        .skip(n + 1)
+        .take_while(|t| !matches!(t, Tok::Punct(b',' | b')' | b':')))
+        .any(|t| *t == Tok::Ident("self"))
+}
+
+/// The definitions a file makes, as [`facts`] collects them.
+#[derive(Default)]
+struct Definitions<'t> {
+    defs: Vec<Def>,
+    local_types: Vec<&'t str>,
+    self_fns: Vec<&'t str>,
+}
+
+/// Records the definition keyword `word` at token `n` starts, if any (`item`: at module
+/// level); returns what the next `{` opens when the keyword decides it (`mod`, `impl`,
+/// `trait`).
+fn define<'t>(
+    toks: &[Tok<'t>],
+    in_attr: &[bool],
+    n: usize,
+    word: &'t str,
+    item: bool,
+    words: &mut Words<'t>,
+    out: &mut Definitions<'t>,
+) -> Option<Scope> {
+    let ident = |n: usize| match toks.get(n) {
+        Some(Tok::Ident(w)) => Some(*w),
+        _ => None,
+    };
+    let punct = |n: usize, p: u8| toks.get(n) == Some(&Tok::Punct(p));
+    let next = ident(n + 1);
+    let mut opens = None;
+    let (name, kind) = match word {
+        "mod" if item => {
+            return Some(Scope::Module);
+        }
+        "impl" | "trait" if item => {
+            opens = Some(Scope::Impl);
+            if word == "trait" {
+                out.local_types.extend(next);
+                (next, DefKind::Type)
+            } else {
+                (impl_target(toks, n + 1), DefKind::Impl)
+            }
+        }
+        // Not `*const T`, `const fn`.
+        "const" | "static" if item && next != Some("fn") && !(n > 0 && punct(n - 1, b'*')) => {
+            // `static mut X`.
+            let name = if next == Some("mut") {
+                ident(n + 2)
+            } else {
+                next
+            };
+            (name, DefKind::Const)
+        }
+        "struct" | "enum" | "union" if item => {
+            out.local_types.extend(next);
+            let kind = if word == "struct" {
+                DefKind::Struct
+            } else {
+                DefKind::Type
+            };
+            (next, kind)
+        }
+        "type" if item => (next, DefKind::Alias),
+        "fn" => {
+            // Declarations without a body (in a trait) are not what a call runs.
+            let body = toks.get(item_end(toks, n).wrapping_sub(1)) == Some(&Tok::Punct(b'}'));
+            if next.is_some() && body && takes_self(toks, n + 2) {
+                out.self_fns.extend(next);
+            }
+            (next, DefKind::Fn)
+        }
+        "macro_rules" if item && punct(n + 1, b'!') => (ident(n + 2), DefKind::Macro),
+        _ => (None, DefKind::Type),
+    };
+    let Some(name) = name else { return opens };
+    if matches!(kind, DefKind::Type | DefKind::Macro) {
+        out.defs.push(Def::named(words.id(name), kind));
+        return opens;
+    }
+    let end = item_end(toks, n);
+    let default_impl = || {
+        toks[n..end.min(n + 64)]
+            .iter()
+            .take_while(|t| **t != Tok::Punct(b'{'))
+            .any(|t| *t == Tok::Ident("Default"))
+    };
+    let kind = if kind == DefKind::Impl && default_impl() {
+        DefKind::DefaultImpl
+    } else {
+        kind
+    };
+    // Only what a definition's users read propagates: an `impl` brings the values of a
+    // `Default` impl (field defaults), no other method body.
+    let (code, strings) = if kind == DefKind::Impl {
+        (Vec::new(), Vec::new())
+    } else {
+        range_words(toks, in_attr, n..end, words)
+    };
+    if kind == DefKind::Struct {
+        for field in struct_fields(toks, n, end) {
+            let (code, strings) = range_words(toks, in_attr, field.clone(), words);
+            if let Some(Tok::Ident(name)) = field_name(toks, &field) {
+                let env = toks[field.clone()].iter().enumerate().any(|(i, t)| {
+                    matches!(t, Tok::Ident("env" | "envconfig")) && in_attr[field.start + i]
+                });
+                out.defs.push(Def {
+                    name: words.id(name),
+                    kind: DefKind::Field,
+                    code,
+                    strings,
+                    env,
+                });
+            }
+        }
+    }
+    out.defs.push(Def {
+        name: words.id(name),
+        kind,
+        code,
+        strings,
+        env: false,
+    });
+    opens
+}
+
+/// The name token of a field whose tokens are `range` (attributes, visibility, name, `:`,
+/// type).
+fn field_name<'a, 't>(toks: &'a [Tok<'t>], range: &std::ops::Range<usize>) -> Option<&'a Tok<'t>> {
+    (range.start..range.end).find_map(|n| {
+        let is_name = matches!(toks.get(n), Some(Tok::Ident(_)))
+            && toks.get(n + 1) == Some(&Tok::Punct(b':'))
+            && toks.get(n + 2) != Some(&Tok::Punct(b':'))
+            && !(n > 0 && toks.get(n - 1) == Some(&Tok::Punct(b':')));
+        if is_name { toks.get(n) } else { None }
+    })
+}
+
+/// The token ranges of the named fields of the struct whose item spans tokens `from..end`:
+/// each from the `,` or `{` before it to the `,` or `}` after it at the body's level.
+fn struct_fields(toks: &[Tok<'_>], from: usize, end: usize) -> Vec<std::ops::Range<usize>> {
+    let Some(open) = (from..end).find(|&n| toks[n] == Tok::Punct(b'{')) else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    let mut start = open + 1;
+    for (n, tok) in toks.iter().enumerate().take(end).skip(open + 1) {
+        match tok {
+            Tok::Punct(b'(' | b'[' | b'{' | b'<') => depth += 1,
+            Tok::Punct(b')' | b']' | b'>') => depth = depth.saturating_sub(1),
+            Tok::Punct(b'}') if depth == 0 => {
+                out.push(start..n);
+                break;
+            }
+            Tok::Punct(b'}') => depth -= 1,
+            Tok::Punct(b',') if depth == 0 => {
+                out.push(start..n);
+                start = n + 1;
+            }
+            _ => {}
+        }
+    }
+    out.retain(|r| field_name(toks, r).is_some());
+    out
+}
+
+/// The type an `impl` block is for: the last path segment before its body, after `for`
+/// when there is one (`impl<T> Trait for a::Type<T> where .. {` → `Type`).
+fn impl_target<'t>(toks: &[Tok<'t>], from: usize) -> Option<&'t str> {
+    let mut angle = 0usize;
+    let mut last = None;
+    for tok in toks.iter().skip(from).take(256) {
+        match tok {
+            Tok::Punct(b'<') => angle += 1,
+            Tok::Punct(b'>') => angle = angle.saturating_sub(1),
+            Tok::Punct(b'{' | b';') => break,
+            Tok::Ident("where") if angle == 0 => break,
+            Tok::Ident("for") if angle == 0 => last = None,
+            Tok::Ident(w) if angle == 0 && !matches!(*w, "dyn" | "unsafe" | "const") => {
+                last = Some(*w);
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// Identifier-like words of a string literal (`"crate::defaults::session"` → `crate`,
+/// `defaults`, `session`).
+fn string_words(literal: &str) -> impl Iterator<Item = &str> {
+    literal
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+        })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A function the analysis may resolve a call to (a config helper or a creator), by the
+/// shapes of call that can reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Reachable {
+    pub name: String,
+    /// It takes `self` (`x.name()`).
+    pub method: bool,
+    /// The `Self` type of its `impl`.
+    pub owner: Option<String>,
+}
+
+/// What the parsed, needed files tell the next round of the closure.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    pub reachable: Vec<Reachable>,
+    /// Files (by their index in the crate's list) that create a client by themselves.
+    pub creating: Vec<usize>,
+    /// Names of the crate's client-creating macros and of its aliases of rdkafka types.
+    pub names: Vec<String>,
+    /// Structs that may hold a client in a field.
+    pub holders: Vec<String>,
+}
+
+/// The closure over the files of one crate (see the module documentation).
+#[derive(Debug)]
+pub(crate) struct Closure<'f> {
+    facts: &'f [Facts],
+    /// Files whose every word is needed (seeds, and files that reach what those define).
+    whole: Vec<bool>,
+    /// Files that must be parsed: the whole ones and those holding a needed definition.
+    parsed: Vec<bool>,
+    /// Definitions by kind and name: (file, index into its [`Facts::defs`]).
+    defs: HashMap<(DefKind, &'f str), Vec<(usize, usize)>>,
+    /// Words looked up already, by where they were read.
+    done_words: HashSet<(&'f str, Reader)>,
+    done_defs: HashSet<(usize, usize)>,
+    /// Some file may load settings from the environment: every settings field may bind an
+    /// env key, not only those with an env attribute.
+    loads_env: bool,
+}
+
+/// Where a needed word was read, which decides what it is looked up as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Reader {
+    /// The code of a whole file: any item, field, macro or `Default` impl.
+    Code,
+    /// The code of a definition (a field's type, a constant's value): the items it resolves
+    /// through, not fields.
+    Def,
+    /// A string literal (`default = "default_timeout"`): also functions.
+    Str,
+}
+
+impl Reader {
+    fn kinds(self) -> &'static [DefKind] {
+        const ITEMS: [DefKind; 4] = [
+            DefKind::Struct,
+            DefKind::Alias,
+            DefKind::Const,
+            DefKind::DefaultImpl,
+        ];
+        match self {
+            Reader::Code => &[
+                DefKind::Struct,
+                DefKind::Alias,
+                DefKind::Const,
+                DefKind::DefaultImpl,
+                DefKind::Field,
+                DefKind::Macro,
+            ],
+            Reader::Def => &ITEMS,
+            Reader::Str => &[
+                DefKind::Struct,
+                DefKind::Alias,
+                DefKind::Const,
+                DefKind::DefaultImpl,
+                DefKind::Fn,
+            ],
+        }
+    }
+}
+
+/// Work for [`Closure::settle`]: a whole file, or one definition.
+enum Need {
+    Whole(usize),
+    Def(usize, usize),
+}
+
+impl<'f> Closure<'f> {
+    pub(crate) fn new(facts: &'f [Facts]) -> Self {
+        let mut defs: HashMap<(DefKind, &str), Vec<(usize, usize)>> = HashMap::new();
+        for (n, f) in facts.iter().enumerate() {
+            for (d, def) in f.defs.iter().enumerate() {
+                defs.entry((def.kind, f.word(def.name)))
+                    .or_default()
+                    .push((n, d));
+            }
+        }
+        // Where the index keeps one definition of a name, only the file it keeps matters:
+        // the first for constants, statics, aliases, fields and functions
+        // (`entry().or_insert`, `.first()`), the last for structs and macros (`insert`).
+        for ((kind, _), found) in &mut defs {
+            let keep = match kind {
+                DefKind::Const | DefKind::Alias | DefKind::Field | DefKind::Fn => found.first(),
+                DefKind::Struct | DefKind::Macro => found.last(),
+                DefKind::Type | DefKind::DefaultImpl | DefKind::Impl => continue,
+            };
+            if let Some(&(file, _)) = keep {
+                found.retain(|(f, _)| *f == file);
+            }
+        }
+        let mut closure = Closure {
+            facts,
+            whole: vec![false; facts.len()],
+            parsed: vec![false; facts.len()],
+            defs,
+            done_words: HashSet::new(),
+            done_defs: HashSet::new(),
+            loads_env: facts.iter().any(|f| f.env_loader),
+        };
+        let seeds = (0..facts.len())
+            .filter(|&n| facts[n].seed)
+            .map(Need::Whole)
+            .collect();
+        closure.settle(seeds);
+        for (n, f) in facts.iter().enumerate() {
+            closure.parsed[n] |= f.maybe_seed;
+        }
+        closure
+    }
+
+    /// Whether the analysis needs file `n` parsed.
+    pub(crate) fn needed(&self, n: usize) -> bool {
+        self.parsed.get(n).copied().unwrap_or(false)
+    }
+
+    /// Needs the words of a file or a definition, and what defines them, until nothing more.
+    fn settle(&mut self, mut queue: Vec<Need>) {
+        while let Some(need) = queue.pop() {
+            let (n, code, strings, reader): (usize, Vec<u32>, Vec<u32>, Reader) = match need {
+                Need::Whole(n) => {
+                    if std::mem::replace(&mut self.whole[n], true) {
+                        continue;
+                    }
+                    let f = &self.facts[n];
+                    let all = |flags: &[bool]| {
+                        (0..flags.len())
+                            .filter(|&w| flags[w])
+                            .filter_map(|w| u32::try_from(w).ok())
+                            .collect()
+                    };
+                    (n, all(&f.in_code), all(&f.in_strings), Reader::Code)
+                }
+                Need::Def(n, d) => {
+                    if !self.done_defs.insert((n, d)) {
+                        continue;
+                    }
+                    let def = &self.facts[n].defs[d];
+                    (n, def.code.clone(), def.strings.clone(), Reader::Def)
+                }
+            };
+            self.parsed[n] = true;
+            let f = &self.facts[n];
+            let words = code
+                .iter()
+                .map(|&w| (w, reader))
+                .chain(strings.iter().map(|&w| (w, Reader::Str)));
+            for (w, reader) in words {
+                let word = f.word(w);
+                if !self.done_words.insert((word, reader)) {
+                    continue;
+                }
+                for kind in reader.kinds() {
+                    for &(file, def) in self.defs.get(&(*kind, word)).into_iter().flatten() {
+                        // A field binds an env key only in a crate that loads env, or
+                        // through its own env attribute (`bind::field_ref`).
+                        let inert = *kind == DefKind::Field
+                            && !self.loads_env
+                            && !self.facts[file].defs[def].env;
+                        if !inert && !self.done_defs.contains(&(file, def)) {
+                            queue.push(Need::Def(file, def));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first file (by index) defining a struct field of each name, from every file's
+    /// facts: the one whose field `bind::field_ref` reads.
+    pub(crate) fn field_files(facts: &[Facts]) -> HashMap<String, usize> {
+        let mut out: HashMap<String, usize> = HashMap::new();
+        for (n, f) in facts.iter().enumerate() {
+            for d in f.defs.iter().filter(|d| d.kind == DefKind::Field) {
+                out.entry(f.word(d.name).to_owned()).or_insert(n);
+            }
+        }
+        out
+    }
+
+    /// How many functions taking `self` the crate defines, by name, from every file's facts.
+    pub(crate) fn method_counts(facts: &[Facts]) -> HashMap<String, usize> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for name in facts.iter().flat_map(|f| &f.self_fns) {
+            *counts.entry(name.clone()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The structs, enums, unions and traits the crate defines, from every file's facts.
+    pub(crate) fn local_types(facts: &[Facts]) -> impl Iterator<Item = &str> {
+        facts
+            .iter()
+            .flat_map(|f| f.local_types.iter().map(String::as_str))
+    }
+
+    /// One round of uses: needs whole the files that reach what the whole files define.
+    /// Returns whether any file was added.
+    pub(crate) fn grow(&mut self, known: &Known) -> bool {
+        let names: HashSet<&str> = known.names.iter().map(String::as_str).collect();
+        let mut free: HashSet<&str> = HashSet::new();
+        let mut method_helpers: HashMap<&str, usize> = HashMap::new();
+        // (owner, name): `Owner::name()`, or `Self::name()` in an `impl Owner`.
+        let mut owned: HashSet<(&str, &str)> = HashSet::new();
+        for r in &known.reachable {
+            if r.method {
+                *method_helpers.entry(&r.name).or_default() += 1;
+            }
+            match &r.owner {
+                None => {
+                    free.insert(&r.name);
+                }
+                Some(ty) => {
+                    owned.insert((ty, &r.name));
+                }
+            }
+        }
+        // `x.name()` reaches a helper only when every method of that name is one (see
+        // `flow::Flow::method_helper`).
+        let counts = Self::method_counts(self.facts);
+        let methods: HashSet<&str> = method_helpers
+            .into_iter()
+            .filter(|(name, n)| *n >= counts.get(*name).copied().unwrap_or(0))
+            .map(|(name, _)| name)
+            .collect();
+        let holders: HashSet<&str> = known.holders.iter().map(String::as_str).collect();
+        let reaches = |f: &Facts| {
+            f.defs.iter().any(|d| {
+                matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
+                    && holders.contains(f.word(d.name))
+            }) || (0..f.words.len()).any(|w| {
+                let word = f.words[w].as_str();
+                f.in_code[w] && names.contains(word)
+                    || f.calls[w] && free.contains(word) && !f.defines_fn(word)
+                    || f.methods[w] && methods.contains(word)
+            }) || f.paths.iter().any(|&(a, b)| {
+                let (a, b) = (f.word(a), f.word(b));
+                owned.contains(&(a, b))
+                    || methods.contains(b)
+                    || a == "Self"
+                        && f.defs.iter().any(|d| {
+                            matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
+                                && owned.contains(&(f.word(d.name), b))
+                        })
+            })
+        };
+        let added: Vec<Need> = (0..self.facts.len())
+            .filter(|&n| !self.whole[n] && (known.creating.contains(&n) || reaches(&self.facts[n])))
+            .map(Need::Whole)
+            .collect();
+        let grew = !added.is_empty();
+        self.settle(added);
+        grew
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defs(f: &Facts, kind: DefKind) -> Vec<&str> {
+        let mut v: Vec<&str> = f
+            .defs
+            .iter()
+            .filter(|d| d.kind == kind)
+            .map(|d| f.word(d.name))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn definitions_as_the_index_sees_them() {
+        let f = facts(
+            "const A: &'static str = \"x\";\nstatic mut B: u8 = 0;\nfn p(x: *const u8) {}\n\
+             type Kc = rdkafka::ClientConfig;\nstruct S { #[arg(env = \"K\")] timeout_ms: u64, pub(crate) name: Vec<(u8, u8)> }\n\
+             enum E { A { inner: u8 } }\ntrait T { fn m(&self); fn d(&self) {} }\n\
+             impl<X> T for crate::a::Outer<X> where X: Copy { fn m(&self) {} }\n\
+             impl Default for S { fn default() -> Self { Self { timeout_ms: A, name: vec![] } } }\n\
+             mod inner { pub struct Inside; }\nfn body() { struct Hidden; const NOT: u8 = 1; }\n\
+             macro_rules! make { () => {} }\n",
+        );
+        assert_eq!(defs(&f, DefKind::Const), ["A", "B"]);
+        assert_eq!(defs(&f, DefKind::Alias), ["Kc"]);
+        assert_eq!(defs(&f, DefKind::Struct), ["Inside", "S"]);
+        assert_eq!(defs(&f, DefKind::Field), ["name", "timeout_ms"]);
+        assert_eq!(defs(&f, DefKind::Impl), ["Outer"]);
+        assert_eq!(defs(&f, DefKind::DefaultImpl), ["S"]);
+        assert_eq!(defs(&f, DefKind::Macro), ["make"]);
+        assert_eq!(f.local_types, ["E", "Inside", "S", "T"]);
+        // The trait's declaration has no body; `d` and the impl's `m` do.
+        let mut self_fns = f.self_fns.clone();
+        self_fns.sort_unstable();
+        assert_eq!(self_fns, ["d", "m"]);
+        let env: Vec<&str> = f
+            .defs
+            .iter()
+            .filter(|d| d.env)
+            .map(|d| f.word(d.name))
+            .collect();
+        assert_eq!(env, ["timeout_ms"]);
+        // `'static` is a lifetime, not the keyword.
+        assert!(
+            !f.words
+                .iter()
+                .any(|w| w == "static" && defs(&f, DefKind::Const).contains(&"str"))
+        );
+        assert!(f.seed, "names rdkafka");
+    }
+
+    #[test]
+    fn seeds_and_maybe_seeds() {
+        let seed = |text: &str| facts(text).seed;
+        assert!(seed("fn f(c: ClientConfig) {}"));
+        assert!(seed("fn f() { let c = x.create(); }"));
+        assert!(seed("fn f() { let c = x.create_with_context(ctx); }"));
+        assert!(seed("// kafka-lint: allow(unused-suppression)\nfn f() {}"));
+        assert!(!seed("fn f() { OpenOptions::new().create(true); }"));
+        assert!(!seed(
+            "// rdkafka in a comment\nfn f() { let s = \"ClientConfig\"; }"
+        ));
+        let maybe = facts("fn f() { TlsSettings::from_config(&x); }");
+        assert!(!maybe.seed && maybe.maybe_seed);
+    }
+
+    #[test]
+    fn calls_methods_paths_and_attribute_strings() {
+        let f = facts(
+            "#[serde(default = \"defaults::session\")]\nfn g() { helper(1); x.method(); a::b(); \
+             let s = \"not_a_name\"; t::<u8>(); }",
+        );
+        let flagged = |flags: &[bool]| -> Vec<&str> {
+            let mut v: Vec<&str> = (0..f.words.len())
+                .filter(|&w| flags[w])
+                .map(|w| f.words[w].as_str())
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(flagged(&f.calls), ["b", "g", "helper", "serde", "t"]);
+        assert_eq!(flagged(&f.methods), ["method"]);
+        assert_eq!(flagged(&f.in_strings), ["defaults", "session"]);
+        let paths: Vec<(&str, &str)> = f
+            .paths
+            .iter()
+            .map(|&(a, b)| (f.word(a), f.word(b)))
+            .collect();
+        assert!(paths.contains(&("a", "b")));
+    }
+
+    #[test]
+    fn the_closure_follows_definitions_and_uses() {
+        // 0 creates a consumer from a helper of 1 and a constant of 2; 3 calls 0's creator;
+        // 4 has nothing to do with either; 5 defines another `GROUP` after 2 (the index
+        // keeps the first).
+        let files = [
+            "use rdkafka::ClientConfig;\npub fn consumer() -> StreamConsumer { base().set(\"group.id\", GROUP).create().unwrap() }",
+            "pub fn base() -> Kc { Kc::new() }",
+            "pub const GROUP: &str = \"g\";",
+            "fn main() { let c = kafka::consumer(); }",
+            "fn unrelated() { let x = 1; }",
+            "pub const GROUP: &str = \"other\";",
+        ];
+        let facts: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
+        let mut closure = Closure::new(&facts);
+        assert!(closure.needed(0) && closure.needed(2));
+        assert!(!closure.needed(3) && !closure.needed(5));
+        let known = Known {
+            reachable: vec![Reachable {
+                name: "consumer".into(),
+                method: false,
+                owner: None,
+            }],
+            creating: vec![0],
+            names: vec!["Kc".into()],
+            holders: Vec::new(),
+        };
+        assert!(closure.grow(&known));
+        assert!(closure.needed(1), "uses the alias `Kc`");
+        assert!(closure.needed(3), "calls the creator");
+        assert!(!closure.needed(4) && !closure.needed(5));
+        assert!(!closure.grow(&known));
+    }
+}
