@@ -97,7 +97,7 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
     workspace(dir.path(), "6000");
     let cold = run(dir.path(), cache.path());
     for entry in walk(cache.path()) {
-        if entry.ends_with(".json") {
+        if Path::new(&entry).extension().is_some_and(|e| e == "json") {
             std::fs::write(&entry, b"{\"build\": 1, \"files\": [[\"/etc/passwd\", 0]]").unwrap();
         }
     }

@@ -149,11 +149,7 @@ fn the_prefilter_follows_callers_and_definitions_into_files_without_kafka() {
         },
     );
     let doc_without: serde_json::Value = serde_json::from_str(&without).unwrap();
-    assert!(
-        common::diagnostic_files(&doc_without)
-            .iter()
-            .any(|f| *f == "app/src/unrelated.rs")
-    );
+    assert!(common::diagnostic_files(&doc_without).contains(&"app/src/unrelated.rs"));
     // Everything else is the same.
     std::fs::write(
         dir.path().join("app/src/unrelated.rs"),

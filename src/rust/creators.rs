@@ -33,6 +33,9 @@ struct Scan<'i, 'a> {
     unsure: bool,
     /// The function names rdkafka's `ClientConfig` (or an alias of it).
     names_config: bool,
+    /// The names `ClientConfig` may go by in the function's file: itself, `use` renames and
+    /// the crate's aliases.
+    config_names: &'i [String],
     calls: Vec<Call>,
 }
 
@@ -103,10 +106,18 @@ impl<'e> Visit<'e> for Scan<'_, '_> {
         syn::visit::visit_expr_call(self, c);
     }
     fn visit_path(&mut self, p: &'e syn::Path) {
-        let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.names_config |= types::names_client_config(self.index, self.unit, &segments)
-            || matches!(segments.as_slice(), [one] if self.index.aliases.get(one).is_some_and(
-                |(unit, ty)| types::is_client_config(self.index, *unit, ty)));
+        // Only a path ending in a name the config goes by can name it (checked without
+        // allocating: every variable read is a path).
+        let candidate = !self.names_config
+            && p.segments
+                .last()
+                .is_some_and(|last| self.config_names.iter().any(|n| last.ident == n));
+        if candidate {
+            let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+            self.names_config |= types::names_client_config(self.index, self.unit, &segments)
+                || matches!(segments.as_slice(), [one] if self.index.aliases.get(one).is_some_and(
+                    |(unit, ty)| types::is_client_config(self.index, *unit, ty)));
+        }
         syn::visit::visit_path(self, p);
     }
     fn visit_item(&mut self, _: &'e syn::Item) {}
@@ -119,6 +130,27 @@ impl<'e> Visit<'e> for Scan<'_, '_> {
 /// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
 /// one function too many costs only time (a creator is evaluated at its call sites).
 pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
+    let config_aliases: Vec<String> = index
+        .aliases
+        .iter()
+        .filter(|(_, (unit, ty))| types::is_client_config(index, *unit, ty))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let config_names: Vec<Vec<String>> = index
+        .units
+        .iter()
+        .map(|unit| {
+            let renamed = unit
+                .uses
+                .iter()
+                .filter(|(_, full)| full.last().is_some_and(|l| l == "ClientConfig"))
+                .map(|(name, _)| name.clone());
+            std::iter::once("ClientConfig".to_owned())
+                .chain(renamed)
+                .chain(config_aliases.iter().cloned())
+                .collect()
+        })
+        .collect();
     let fns: Vec<(FnRef<'_>, Scan<'_, '_>)> = index
         .all_fns
         .iter()
@@ -131,6 +163,7 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
                 creates: false,
                 unsure: false,
                 names_config: false,
+                config_names: config_names.get(f.unit).map_or(&[], Vec::as_slice),
                 calls: Vec::new(),
             };
             scan.visit_signature(f.sig);

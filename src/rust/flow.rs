@@ -168,6 +168,8 @@ pub(crate) struct Flow<'i, 'a> {
     /// Clients stored in struct fields, by (struct, field).
     field_clients: HashMap<(String, String), Vec<usize>>,
     field_uses: HashMap<(String, String), FieldUse>,
+    /// The crate's one `impl From<T> for ClientConfig` conversion, if it has exactly one.
+    conversion: Option<FnRef<'a>>,
 }
 
 /// Methods only rdkafka producers have.
@@ -303,6 +305,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             helpers,
             field_clients: HashMap::new(),
             field_uses: HashMap::new(),
+            conversion: Self::config_conversion(index),
         }
     }
 
@@ -506,7 +509,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                     // `let config: ClientConfig = settings.into();` through the crate's
                     // `impl From<Settings> for ClientConfig`.
                     if let (Pat::Type(pt), Expr::MethodCall(m), Some(from)) =
-                        (&local.pat, peel_expr(&init.expr), self.config_conversion())
+                        (&local.pat, peel_expr(&init.expr), self.conversion)
                     {
                         if m.method == "into"
                             && m.args.is_empty()
@@ -926,7 +929,7 @@ impl<'i, 'a> Flow<'i, 'a> {
             // ClientConfig` (pairs in an array are `From<[(K, V); N]>`, rdkafka's own).
             let pairs = matches!(c.args.first().map(peel_expr), Some(Expr::Array(_)));
             let conversion = (last == "from" && !pairs)
-                .then(|| self.config_conversion())
+                .then_some(self.conversion)
                 .flatten();
             if let Some(from) = conversion {
                 // `ClientConfig::from(config)` is the identity.
@@ -1567,13 +1570,12 @@ impl<'i, 'a> Flow<'i, 'a> {
     }
 
     /// The crate's one `impl From<T> for ClientConfig` conversion, if it has exactly one.
-    fn config_conversion(&self) -> Option<FnRef<'a>> {
-        let mut froms = self
-            .index
+    fn config_conversion(index: &CrateIndex<'a>) -> Option<FnRef<'a>> {
+        let mut froms = index
             .fns
             .get("from")?
             .iter()
-            .filter(|f| self_is_client_config(self.index, **f));
+            .filter(|f| self_is_client_config(index, **f));
         match (froms.next(), froms.next()) {
             (Some(f), None) => Some(*f),
             _ => None,

@@ -150,7 +150,6 @@ impl<'a> CrateIndex<'a> {
                     inline_mod: inline_mod.as_ref(),
                 });
             }
-            index.loads_env = index.loads_env || loads_env(&parsed.ast, &unit);
             index.units.push(unit);
         }
         index
@@ -282,6 +281,12 @@ impl<'a> CrateIndex<'a> {
                 }
             }
         }
+    }
+
+    /// Sets [`CrateIndex::loads_env`] from the parsed files (a walk of every path of every
+    /// file: done once, for the analysis, not for the prefilter's rounds).
+    pub(crate) fn find_env_loading(&mut self) {
+        self.loads_env = self.loads_env || self.units.iter().any(|u| loads_env(&u.parsed.ast, u));
     }
 
     /// The name of the module a function is defined in (`None`: a crate root).

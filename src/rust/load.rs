@@ -92,9 +92,75 @@ struct Analysed {
 fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) {
     use rayon::prelude::*;
     let root = load.root;
+    let scanned = scan(load, groups);
+    if load.no_prefilter {
+        parse_out_of_scope(&scanned);
+    }
+    let mut crates: Vec<(PathBuf, Vec<PathBuf>, Option<u64>)> = Vec::new();
+    for crate_ in scanned {
+        model.rust_files += crate_.paths.len() + crate_.unreadable.len();
+        for (path, reason) in crate_.unreadable {
+            model.add_unreadable(display_name(root, &path), path, reason, false);
+        }
+        if !crate_.in_scope {
+            continue;
+        }
+        let key = crate_key(load, &crate_.paths);
+        let paths = crate_.paths.into_iter().map(|(p, _)| p).collect();
+        crates.push((crate_.package, paths, key));
+    }
+    // Crates the cache knows are not analysed; the others are, in parallel, each on one
+    // thread (proc-macro2 keeps span information per thread).
+    let hits: Vec<Option<CrateEntry>> = crates
+        .iter()
+        .map(|(package, _, key)| Some(load.cache?.crate_entry(package, (*key)?)).flatten())
+        .collect();
+    let analysed: Vec<Option<Analysed>> = crates
+        .par_iter()
+        .zip(&hits)
+        .map(|((_, paths, _), hit)| hit.is_none().then(|| analyze_files(load, paths)))
+        .collect();
+    for (((package, paths, key), hit), fresh) in crates.into_iter().zip(hits).zip(analysed) {
+        // The ids the crate's files get in the model, in order.
+        let next = u32::try_from(model.files.len()).unwrap_or(u32::MAX);
+        let cached = hit
+            .and_then(reread)
+            .and_then(|done| Some((resolve(&done.entry, next)?, done)));
+        let from_cache = cached.is_some();
+        // Not in the cache, or its files changed since it was written: analysed.
+        let (facts, mut done) = cached.unwrap_or_else(|| {
+            let mut done = fresh.unwrap_or_else(|| analyze_files(load, &paths));
+            let facts = resolve(&done.entry, next).unwrap_or_else(|| {
+                // Cannot happen (the results were just written): say so, never drop them.
+                if let Some(k) = (!done.files.is_empty()).then_some(0) {
+                    done.entry
+                        .internal
+                        .push((k, "the analysis' results could not be read back".into()));
+                }
+                CrateFacts::default()
+            });
+            (facts, done)
+        });
+        if let (Some(cache), Some(key), false) = (load.cache, key, from_cache) {
+            done.entry.key = key;
+            cache.put_crate(&package, &mut done.entry);
+        }
+        attach(model, root, &package, done, facts);
+    }
+}
+
+/// A crate's results with the ids its files get in the model (`next` onwards, in order).
+fn resolve(entry: &CrateEntry, next: u32) -> Option<CrateFacts> {
+    let count = u32::try_from(entry.files.len()).ok()?;
+    let map = (0..count).map(|k| (k, next.saturating_add(k))).collect();
+    renumber::with(map, || serde_json::from_str(&entry.facts).ok())
+}
+
+/// Which crates mention rdkafka: every file's bytes are scanned (in parallel, one by one: a
+/// few huge crates would pin one thread each), except those whose stamp the cache knows.
+fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
+    use rayon::prelude::*;
     let cached = load.cache.map(Cache::scan).unwrap_or_default();
-    // Files are scanned in parallel one by one (a few huge crates would pin one thread each);
-    // a file whose stamp the cache knows is not read.
     let files: Vec<(usize, &PathBuf)> = groups
         .iter()
         .enumerate()
@@ -144,58 +210,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             cache.put_scan(answers);
         }
     }
-    if load.no_prefilter {
-        parse_out_of_scope(&scanned);
-    }
-    let mut crates: Vec<(PathBuf, Vec<PathBuf>, Option<u64>)> = Vec::new();
-    for crate_ in scanned {
-        model.rust_files += crate_.paths.len() + crate_.unreadable.len();
-        for (path, reason) in crate_.unreadable {
-            model.add_unreadable(display_name(root, &path), path, reason, false);
-        }
-        if !crate_.in_scope {
-            continue;
-        }
-        let key = crate_key(load, &crate_.paths);
-        let paths = crate_.paths.into_iter().map(|(p, _)| p).collect();
-        crates.push((crate_.package, paths, key));
-    }
-    // Crates the cache knows are not analysed; the others are, in parallel, each on one
-    // thread (proc-macro2 keeps span information per thread).
-    let hits: Vec<Option<CrateEntry>> = crates
-        .iter()
-        .map(|(package, _, key)| Some(load.cache?.crate_entry(package, (*key)?)).flatten())
-        .collect();
-    let analysed: Vec<Option<Analysed>> = crates
-        .par_iter()
-        .zip(&hits)
-        .map(|((_, paths, _), hit)| hit.is_none().then(|| analyze_files(load, paths)))
-        .collect();
-    for (((package, paths, key), hit), fresh) in crates.into_iter().zip(hits).zip(analysed) {
-        // The ids the crate's files get in the model, in order.
-        let next = u32::try_from(model.files.len()).unwrap_or(u32::MAX);
-        let cached = hit
-            .and_then(reread)
-            .and_then(|done| Some((resolve(&done.entry, next)?, done)));
-        let from_cache = cached.is_some();
-        // Not in the cache, or its files changed since it was written: analysed.
-        let (facts, mut done) = cached.unwrap_or_else(|| {
-            let done = fresh.unwrap_or_else(|| analyze_files(load, &paths));
-            (resolve(&done.entry, next).unwrap_or_default(), done)
-        });
-        if let (Some(cache), Some(key), false) = (load.cache, key, from_cache) {
-            done.entry.key = key;
-            cache.put_crate(&package, &mut done.entry);
-        }
-        attach(model, root, &package, done, facts);
-    }
-}
-
-/// A crate's results with the ids its files get in the model (`next` onwards, in order).
-fn resolve(entry: &CrateEntry, next: u32) -> Option<CrateFacts> {
-    let count = u32::try_from(entry.files.len()).ok()?;
-    let map = (0..count).map(|k| (k, next.saturating_add(k))).collect();
-    renumber::with(map, || serde_json::from_str(&entry.facts).ok())
+    scanned
 }
 
 /// The cache key of a crate: the mode and every file's path and stamp; `None` (no caching)
@@ -233,9 +248,9 @@ fn analyze_files(load: &Load<'_>, paths: &[PathBuf]) -> Analysed {
     drop(sources);
     // The files the results point into: those parsed (or refused), and those that panicked.
     let used: BTreeSet<u32> = facts
-        .statements
+        .parsed
         .iter()
-        .map(|(f, _)| f.0)
+        .map(|f| f.0)
         .chain(facts.failures.iter().map(|(f, _)| f.0))
         .chain(internal.iter().map(|e| e.file.0))
         .collect();

@@ -60,6 +60,7 @@ pub(crate) fn analyze_crate(
 ) -> Vec<Construction> {
     let mut index = index::CrateIndex::new(files, module_of);
     wide.apply(&mut index);
+    index.find_env_loading();
     let mut flow = flow::Flow::new(&index);
     flow.run();
     flow.constructions
@@ -85,8 +86,10 @@ pub fn in_scope(bytes: &[u8]) -> bool {
 pub struct CrateFacts {
     pub(crate) constructions: Vec<Construction>,
     pub failures: Vec<(FileId, parse::ParseFailure)>,
-    /// Statement and item ranges of each parsed file (for suppression comments).
+    /// Statement and item ranges of each parsed file with a suppression comment.
     pub statements: Vec<(FileId, Vec<std::ops::Range<usize>>)>,
+    /// The files parsed: everything else points into them or into `failures`.
+    pub parsed: Vec<FileId>,
 }
 
 impl CrateFacts {
@@ -178,8 +181,12 @@ pub(crate) fn analyze_modules(
             parse_into(n, &mut parsed, &mut facts);
         }
     }
+    facts.parsed = parsed.iter().map(|(file, _)| *file).collect();
+    // Statement ranges scope suppression comments: only a file with one needs them.
+    let text_of = |file: FileId| sources.iter().find(|(f, _)| *f == file).map(|(_, t)| *t);
     facts.statements = parsed
         .iter()
+        .filter(|(file, _)| text_of(*file).is_some_and(|t| t.contains("kafka-lint")))
         .map(|(file, p)| (*file, p.statement_ranges()))
         .collect();
     facts.constructions = analyze_crate(&parsed, module_of, &wide);
