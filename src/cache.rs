@@ -120,8 +120,15 @@ pub(crate) struct ScanEntries {
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct CrateEntry {
     pub build: u64,
-    /// The stamps of every file of the crate, in order, and the mode.
+    /// The mode and the paths of the crate's files.
     pub key: u64,
+    /// The stamp of every file of the crate when it was analysed, in order.
+    pub stamps: Vec<(PathBuf, Stamp)>,
+    /// What the prefilter's closure was computed from, and each file's share of the
+    /// crate-wide facts, by path: a changed file the closure did not need may leave the
+    /// results as they are (see [`crate::rust::scope::Settled::keeps`]).
+    pub settled: Option<crate::rust::scope::Settled>,
+    pub shares: HashMap<PathBuf, u64>,
     /// The files the results point into (the ids in `facts` are indexes here), with the hash
     /// of the text the analysis read.
     pub files: Vec<(PathBuf, u64)>,

@@ -137,3 +137,33 @@ fn walk(root: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+#[test]
+fn a_changed_file_that_the_analysis_did_not_need_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "6000");
+    write_settled(
+        &dir.path().join("src/lib.rs"),
+        "pub mod helpers;\nuse rdkafka::consumer::StreamConsumer;\npub fn consumer(group: &str) -> StreamConsumer {\n    helpers::config().set(\"group.id\", group).create().unwrap()\n}\n",
+        5,
+    );
+    let other = dir.path().join("src/other.rs");
+    write_settled(&other, "pub fn unrelated() -> u32 {\n    1\n}\n", 5);
+    let before = run(dir.path(), cache.path());
+    // A body edit that reaches nothing: the cached results stand, and are right.
+    write_settled(&other, "pub fn unrelated() -> u32 {\n    2\n}\n", 4);
+    let edited = run(dir.path(), cache.path());
+    assert_eq!(edited, before);
+    assert_eq!(edited.1, no_cache(dir.path()));
+    // Now it calls the helper that creates a consumer, for two groups: a consumer at each
+    // call, in that file.
+    write_settled(
+        &other,
+        "pub fn unrelated() -> u32 {\n    let _c = crate::consumer(\"late\");\n    let _d = crate::consumer(\"later\");\n    2\n}\n",
+        3,
+    );
+    let reaching = run(dir.path(), cache.path());
+    assert!(reaching.1.contains("src/other.rs"), "{}", reaching.1);
+    assert_eq!(reaching.1, no_cache(dir.path()));
+}

@@ -70,6 +70,9 @@ fn by_package(load: &Load<'_>, files: BTreeSet<PathBuf>) -> Vec<(PathBuf, Vec<Pa
     groups.into_iter().collect()
 }
 
+/// Files with their stamps (when they could be taken).
+type Stamped = Vec<(PathBuf, Option<Stamp>)>;
+
 /// What the scan of one crate found.
 struct Scanned {
     package: PathBuf,
@@ -96,7 +99,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
     if load.no_prefilter {
         parse_out_of_scope(&scanned);
     }
-    let mut crates: Vec<(PathBuf, Vec<PathBuf>, Option<u64>)> = Vec::new();
+    let mut crates: Vec<(PathBuf, Stamped, u64)> = Vec::new();
     for crate_ in scanned {
         model.rust_files += crate_.paths.len() + crate_.unreadable.len();
         for (path, reason) in crate_.unreadable {
@@ -105,15 +108,20 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
         if !crate_.in_scope {
             continue;
         }
-        let key = crate_key(load, &crate_.paths);
-        let paths = crate_.paths.into_iter().map(|(p, _)| p).collect();
-        crates.push((crate_.package, paths, key));
+        let key = crate::cache::hash_of(&(
+            load.no_prefilter,
+            crate_.paths.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        ));
+        crates.push((crate_.package, crate_.paths, key));
     }
     // Crates the cache knows are not analysed; the others are, in parallel, each on one
     // thread (proc-macro2 keeps span information per thread).
     let hits: Vec<Option<CrateEntry>> = crates
-        .iter()
-        .map(|(package, _, key)| Some(load.cache?.crate_entry(package, (*key)?)).flatten())
+        .par_iter()
+        .map(|(package, paths, key)| {
+            let entry = load.cache?.crate_entry(package, *key)?;
+            still_valid(entry, paths)
+        })
         .collect();
     let analysed: Vec<Option<Analysed>> = crates
         .par_iter()
@@ -141,9 +149,19 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             });
             (facts, done)
         });
-        if let (Some(cache), Some(key), false) = (load.cache, key, from_cache) {
-            done.entry.key = key;
-            cache.put_crate(&package, &mut done.entry);
+        let settled = |(_, s): &(PathBuf, Option<Stamp>)| {
+            s.is_some_and(|s| load.cache.is_some_and(|c| c.settled(&s)))
+        };
+        let restamped = from_cache && done.entry.stamps.is_empty();
+        if let Some(cache) = load.cache {
+            if (!from_cache || restamped) && paths.iter().all(settled) {
+                done.entry.key = key;
+                done.entry.stamps = paths
+                    .iter()
+                    .filter_map(|(p, s)| Some((p.clone(), (*s)?)))
+                    .collect();
+                cache.put_crate(&package, &mut done.entry);
+            }
         }
         attach(model, root, &package, done, facts);
     }
@@ -213,23 +231,45 @@ fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
     scanned
 }
 
-/// The cache key of a crate: the mode and every file's path and stamp; `None` (no caching)
-/// when a stamp is missing or too recent to trust.
-fn crate_key(load: &Load<'_>, paths: &[(PathBuf, Option<Stamp>)]) -> Option<u64> {
-    let cache = load.cache?;
-    let stamps: Option<Vec<(&PathBuf, Stamp)>> = paths
+/// A crate's cached entry, when it still holds: every file has the stamp it had then, or
+/// each file whose stamp changed was one the analysis did not need and, read again, still
+/// adds nothing to it ([`super::scope::Settled::keeps`]). A kept entry's stamps are cleared,
+/// so that it is written again with the new ones.
+fn still_valid(mut entry: CrateEntry, paths: &[(PathBuf, Option<Stamp>)]) -> Option<CrateEntry> {
+    if entry.stamps.len() != paths.len() {
+        return None;
+    }
+    let changed: Vec<&PathBuf> = paths
         .iter()
-        .map(|(p, s)| s.filter(|s| cache.settled(s)).map(|s| (p, s)))
+        .zip(&entry.stamps)
+        .filter(|((path, stamp), (was, then))| path != was || *stamp != Some(*then))
+        .map(|((path, _), _)| path)
         .collect();
-    Some(crate::cache::hash_of(&(load.no_prefilter, stamps?)))
+    if changed.is_empty() {
+        return Some(entry);
+    }
+    let settled = entry.settled.as_ref()?;
+    let keeps = changed.iter().all(|path| {
+        !entry.files.iter().any(|(needed, _)| needed == *path)
+            && fs::read_text(path, fs::MAX_SOURCE_BYTES).is_ok_and(|text| {
+                settled.keeps(
+                    entry.shares.get(*path).copied(),
+                    &super::scope::facts(&text),
+                )
+            })
+    });
+    keeps.then(|| {
+        entry.stamps.clear();
+        entry
+    })
 }
 
 /// Reads, parses and analyses the files of one crate (see [`super::analyze_modules`]),
 /// keeping the texts of the files its results point into.
-fn analyze_files(load: &Load<'_>, paths: &[PathBuf]) -> Analysed {
+fn analyze_files(load: &Load<'_>, paths: &[(PathBuf, Option<Stamp>)]) -> Analysed {
     let mut texts: Vec<(PathBuf, String)> = Vec::new();
     let mut unreadable = Vec::new();
-    for path in paths {
+    for (path, _) in paths {
         match fs::read_text(path, fs::MAX_SOURCE_BYTES) {
             Ok(text) => texts.push((path.clone(), text)),
             Err(e) => unreadable.push((path.clone(), e.clone())),
@@ -244,7 +284,14 @@ fn analyze_files(load: &Load<'_>, paths: &[PathBuf]) -> Analysed {
         .collect();
     let panics_on = |id: FileId| path_of(id).is_some_and(|p| (load.panics_on)(p));
     let module_of = |id: FileId| path_of(id).and_then(module_name);
-    let (facts, internal) = analyze_guarded(&sources, &panics_on, &module_of, !load.no_prefilter);
+    let (mut facts, internal) =
+        analyze_guarded(&sources, &panics_on, &module_of, !load.no_prefilter);
+    let mut settled = facts.settled.take();
+    let shares = settled
+        .as_mut()
+        .map(|s| std::mem::take(&mut s.shares))
+        .unwrap_or_default();
+    let shares = texts.iter().map(|(p, _)| p.clone()).zip(shares).collect();
     drop(sources);
     // The files the results point into: those parsed (or refused), and those that panicked.
     let used: BTreeSet<u32> = facts
@@ -273,6 +320,9 @@ fn analyze_files(load: &Load<'_>, paths: &[PathBuf]) -> Analysed {
     let entry = CrateEntry {
         build: 0,
         key: 0,
+        stamps: Vec::new(),
+        settled,
+        shares,
         files: files
             .iter()
             .map(|(p, t)| (p.clone(), crate::cache::hash_of(t)))

@@ -13,7 +13,7 @@ pub mod lex;
 pub mod load;
 mod lower;
 pub mod parse;
-mod scope;
+pub(crate) mod scope;
 pub(crate) mod types;
 
 use crate::source::FileId;
@@ -90,6 +90,8 @@ pub struct CrateFacts {
     pub statements: Vec<(FileId, Vec<std::ops::Range<usize>>)>,
     /// The files parsed: everything else points into them or into `failures`.
     pub parsed: Vec<FileId>,
+    /// What the prefilter's closure was computed from (`None` without the prefilter).
+    pub(crate) settled: Option<scope::Settled>,
 }
 
 impl CrateFacts {
@@ -143,7 +145,12 @@ pub(crate) fn analyze_modules(
             .collect(),
     };
     if prefilter {
-        let mut closure = scope::Closure::new(&lexed);
+        // Whether the crate loads settings from the environment, from the files that name an
+        // env loader (parsed for that alone): settings fields bind env keys only then.
+        wide.loads_env = (0..sources.len())
+            .filter(|&n| lexed[n].env_loader)
+            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p)));
+        let mut closure = scope::Closure::new(&lexed, wide.loads_env);
         let mut done = vec![false; sources.len()];
         loop {
             for (n, done) in done.iter_mut().enumerate() {
@@ -168,14 +175,8 @@ pub(crate) fn analyze_modules(
                 break;
             }
         }
-        // The crate-wide flag of env loading, from files needed for nothing else.
-        for (n, lexed) in lexed.iter().enumerate() {
-            if !wide.loads_env && !done[n] && lexed.env_loader {
-                wide.loads_env =
-                    parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p));
-            }
-        }
         facts.failures.sort_by_key(|(file, _)| *file);
+        facts.settled = Some(closure.settled());
     } else {
         for n in 0..sources.len() {
             parse_into(n, &mut parsed, &mut facts);

@@ -68,6 +68,7 @@ const ENV_LOADER_IDENTS: [&str; 7] = [
 
 /// What a definition is, for how the closure looks it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub(crate) enum DefKind {
     /// A struct (its fields and their types are looked up).
     Struct,
@@ -149,6 +150,29 @@ pub(crate) struct Facts {
 impl Facts {
     fn word(&self, n: u32) -> &str {
         self.words.get(n as usize).map_or("", String::as_str)
+    }
+
+    /// A hash of what the file adds to the crate-wide facts (types, methods, fields, env
+    /// loading, seeds) and of what it defines, by kind and name: the analysis reads the
+    /// former from every file, parsed or not, and the closure chooses among the definers of a
+    /// name by the latter.
+    pub(crate) fn share(&self) -> u64 {
+        let mut defined: Vec<(u8, &str)> = self
+            .defs
+            .iter()
+            .map(|d| (d.kind as u8, self.word(d.name)))
+            .collect();
+        defined.sort_unstable();
+        let mut self_fns: Vec<&str> = self.self_fns.iter().map(String::as_str).collect();
+        self_fns.sort_unstable();
+        crate::cache::hash_of(&(
+            self.seed,
+            self.maybe_seed,
+            self.env_loader,
+            &self.local_types,
+            self_fns,
+            defined,
+        ))
     }
 
     /// Whether the file defines a function of that name (its bare calls of the name call
@@ -704,6 +728,8 @@ pub(crate) struct Closure<'f> {
     /// Some file may load settings from the environment: every settings field may bind an
     /// env key, not only those with an env attribute.
     loads_env: bool,
+    /// The last round's reach.
+    reach: Option<Reach>,
 }
 
 /// Where a needed word was read, which decides what it is looked up as.
@@ -754,7 +780,9 @@ enum Need {
 }
 
 impl<'f> Closure<'f> {
-    pub(crate) fn new(facts: &'f [Facts]) -> Self {
+    /// The closure from the seeds (`loads_env`: whether the crate loads settings from the
+    /// environment, so that every settings field may bind an env key).
+    pub(crate) fn new(facts: &'f [Facts], loads_env: bool) -> Self {
         let mut defs: HashMap<(DefKind, &str), Vec<(usize, usize)>> = HashMap::new();
         for (n, f) in facts.iter().enumerate() {
             for (d, def) in f.defs.iter().enumerate() {
@@ -783,7 +811,8 @@ impl<'f> Closure<'f> {
             defs,
             done_words: HashSet::new(),
             done_defs: HashSet::new(),
-            loads_env: facts.iter().any(|f| f.env_loader),
+            loads_env,
+            reach: None,
         };
         let seeds = (0..facts.len())
             .filter(|&n| facts[n].seed)
@@ -884,60 +913,121 @@ impl<'f> Closure<'f> {
     /// One round of uses: needs whole the files that reach what the whole files define.
     /// Returns whether any file was added.
     pub(crate) fn grow(&mut self, known: &Known) -> bool {
-        let names: HashSet<&str> = known.names.iter().map(String::as_str).collect();
-        let mut free: HashSet<&str> = HashSet::new();
+        let reach = Reach::new(known, &Self::method_counts(self.facts));
+        self.reach = Some(reach.clone());
+        let added: Vec<Need> = (0..self.facts.len())
+            .filter(|&n| {
+                !self.whole[n] && (known.creating.contains(&n) || reach.reaches(&self.facts[n]))
+            })
+            .map(Need::Whole)
+            .collect();
+        let grew = !added.is_empty();
+        self.settle(added);
+        grew
+    }
+
+    /// What a later run needs to tell whether a change to a file the closure left out can
+    /// leave the closure as it is (see [`Settled::keeps`]).
+    pub(crate) fn settled(&self) -> Settled {
+        Settled {
+            reach: self.reach.clone().unwrap_or_default(),
+            shares: self.facts.iter().map(Facts::share).collect(),
+        }
+    }
+}
+
+/// What reaches the helpers, macros, aliases and client-holding structs of the needed files
+/// (one round of [`Closure::grow`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Reach {
+    /// Client-creating macros and aliases of rdkafka types: any use.
+    names: HashSet<String>,
+    /// Free helpers: a call `name(..)` (not of a function of the caller's own file).
+    free: HashSet<String>,
+    /// Method helpers whose name no other method shares: `x.name(..)`, `T::name(..)`.
+    methods: HashSet<String>,
+    /// Associated helpers: `Owner::name(..)`, or `Self::name(..)` in an `impl Owner`.
+    owned: HashSet<(String, String)>,
+    /// Structs that may hold a client: an `impl` of them.
+    holders: HashSet<String>,
+}
+
+impl Reach {
+    fn new(known: &Known, method_counts: &HashMap<String, usize>) -> Reach {
+        let mut reach = Reach {
+            names: known.names.iter().cloned().collect(),
+            holders: known.holders.iter().cloned().collect(),
+            ..Reach::default()
+        };
         let mut method_helpers: HashMap<&str, usize> = HashMap::new();
-        // (owner, name): `Owner::name()`, or `Self::name()` in an `impl Owner`.
-        let mut owned: HashSet<(&str, &str)> = HashSet::new();
         for r in &known.reachable {
             if r.method {
                 *method_helpers.entry(&r.name).or_default() += 1;
             }
             match &r.owner {
                 None => {
-                    free.insert(&r.name);
+                    reach.free.insert(r.name.clone());
                 }
                 Some(ty) => {
-                    owned.insert((ty, &r.name));
+                    reach.owned.insert((ty.clone(), r.name.clone()));
                 }
             }
         }
         // `x.name()` reaches a helper only when every method of that name is one (see
         // `flow::Flow::method_helper`).
-        let counts = Self::method_counts(self.facts);
-        let methods: HashSet<&str> = method_helpers
+        reach.methods = method_helpers
             .into_iter()
-            .filter(|(name, n)| *n >= counts.get(*name).copied().unwrap_or(0))
-            .map(|(name, _)| name)
+            .filter(|(name, n)| *n >= method_counts.get(*name).copied().unwrap_or(0))
+            .map(|(name, _)| name.to_owned())
             .collect();
-        let holders: HashSet<&str> = known.holders.iter().map(String::as_str).collect();
-        let reaches = |f: &Facts| {
-            f.defs.iter().any(|d| {
-                matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
-                    && holders.contains(f.word(d.name))
-            }) || (0..f.words.len()).any(|w| {
-                let word = f.words[w].as_str();
-                f.in_code[w] && names.contains(word)
-                    || f.calls[w] && free.contains(word) && !f.defines_fn(word)
-                    || f.methods[w] && methods.contains(word)
-            }) || f.paths.iter().any(|&(a, b)| {
-                let (a, b) = (f.word(a), f.word(b));
-                owned.contains(&(a, b))
-                    || methods.contains(b)
-                    || a == "Self"
-                        && f.defs.iter().any(|d| {
-                            matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
-                                && owned.contains(&(f.word(d.name), b))
-                        })
-            })
-        };
-        let added: Vec<Need> = (0..self.facts.len())
-            .filter(|&n| !self.whole[n] && (known.creating.contains(&n) || reaches(&self.facts[n])))
-            .map(Need::Whole)
-            .collect();
-        let grew = !added.is_empty();
-        self.settle(added);
-        grew
+        reach
+    }
+
+    /// Whether a file reaches one of them.
+    fn reaches(&self, f: &Facts) -> bool {
+        let owned = |a: &str, b: &str| self.owned.contains(&(a.to_owned(), b.to_owned()));
+        f.defs.iter().any(|d| {
+            matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
+                && self.holders.contains(f.word(d.name))
+        }) || (0..f.words.len()).any(|w| {
+            let word = f.words[w].as_str();
+            f.in_code[w] && self.names.contains(word)
+                || f.calls[w] && self.free.contains(word) && !f.defines_fn(word)
+                || f.methods[w] && self.methods.contains(word)
+        }) || f.paths.iter().any(|&(a, b)| {
+            let (a, b) = (f.word(a), f.word(b));
+            owned(a, b)
+                || self.methods.contains(b)
+                || a == "Self"
+                    && f.defs.iter().any(|d| {
+                        matches!(d.kind, DefKind::Impl | DefKind::DefaultImpl)
+                            && owned(f.word(d.name), b)
+                    })
+        })
+    }
+}
+
+/// What a crate's closure was computed from, beyond the needed files themselves: kept with the
+/// cached results so that a later run can tell whether a changed file it left out changes
+/// anything (it does not when it is still no seed, still reaches nothing, and defines and
+/// adds to the crate-wide facts what it did).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Settled {
+    reach: Reach,
+    /// Each file's share of the crate-wide facts ([`Facts::share`]), in the crate's order
+    /// (moved into the cache entry by path).
+    pub shares: Vec<u64>,
+}
+
+impl Settled {
+    /// Whether a file the closure did not need, now with `facts` (and `share` its share of
+    /// the crate-wide facts before), leaves the closure and the crate-wide facts as they were.
+    pub(crate) fn keeps(&self, share: Option<u64>, facts: &Facts) -> bool {
+        // The same share means the same definitions: a file that was the chosen definer of
+        // no name the closure looked up is still none (else it would have been needed).
+        !(facts.seed || facts.maybe_seed || facts.env_loader)
+            && share == Some(facts.share())
+            && !self.reach.reaches(facts)
     }
 }
 
@@ -1049,7 +1139,7 @@ mod tests {
             "pub const GROUP: &str = \"other\";",
         ];
         let facts: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
-        let mut closure = Closure::new(&facts);
+        let mut closure = Closure::new(&facts, false);
         assert!(closure.needed(0) && closure.needed(2));
         assert!(!closure.needed(3) && !closure.needed(5));
         let known = Known {
