@@ -20,7 +20,6 @@ time and peak RSS come from `os.wait4`. Edits append a comment and date the file
 back (files changed in the last two seconds are never cached), and are undone at the end.
 Prints a Markdown table and the targets of the project with PASS or FAIL.
 """
-import argparse
 import os
 import shutil
 import statistics
@@ -32,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
-from bench import executable, measure  # noqa: E402
+from bench import measure, setup  # noqa: E402
 
 REPOS = [
     "vectordotdev/vector",
@@ -87,15 +86,7 @@ class Edit:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "kafka-lint-corpus"))
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-
-    subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=REPO, check=True)
-    tool = str(REPO / "target" / "release" / "cargo-kafka-lint")
-    floor = executable("floor")
+    args, tool, floor = setup(__doc__, "kafka-lint-corpus")
     corpus = build_corpus(Path(args.corpus))
     threads = str(args.threads)
     cache = Path(tempfile.mkdtemp(prefix="kafka-lint-bench-cache-"))

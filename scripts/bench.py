@@ -123,16 +123,19 @@ def executable(bench):
     sys.exit(f"no executable for bench {bench}")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "kafka-lint-bench"))
+def setup(doc, corpus_name):
+    """The arguments every benchmark takes, the release build of the tool and the syn floor."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), corpus_name))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-
     subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=REPO, check=True)
-    tool = str(REPO / "target" / "release" / "cargo-kafka-lint")
-    floor = executable("floor")
+    return args, str(REPO / "target" / "release" / "cargo-kafka-lint"), executable("floor")
+
+
+def main():
+    args, tool, floor = setup(__doc__, "kafka-lint-bench")
     base = Path(args.corpus)
     base.mkdir(parents=True, exist_ok=True)
     corpus = build_corpus(base)

@@ -111,6 +111,22 @@ pub fn find(file: FileId, text: &str, comments: &[CommentText]) -> Vec<Suppressi
 /// Whether a comment's text (after its marker and spaces) is meant as a suppression: it starts
 /// with `kafka-lint` in any case or spelling (`kafka_lint`, `kafkalint`), followed by `:` or
 /// by `allow` (prose that names the tool, `// kafka-lint runs in CI`, is not one).
+/// Whether a text may hold a suppression comment, well-formed or not (`kafka-lint`,
+/// `kafka_lint` or `kafkalint` in any case): files without one need no search.
+pub fn mentioned(text: &[u8]) -> bool {
+    static MATCHER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    MATCHER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["kafka-lint", "kafka_lint", "kafkalint"])
+                .ok()
+        })
+        .as_ref()
+        .is_none_or(|m| m.is_match(text))
+}
+
 fn looks_like_a_suppression(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     let rest = ["kafka-lint", "kafka_lint", "kafkalint"]

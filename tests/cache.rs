@@ -34,6 +34,13 @@ fn workspace(dir: &Path, session: &str) {
     );
 }
 
+/// A workspace (see [`workspace`]) and an empty cache folder.
+fn fresh() -> (tempfile::TempDir, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "6000");
+    (dir, tempfile::tempdir().unwrap())
+}
+
 fn run(dir: &Path, cache: &Path) -> (i32, String) {
     let out = common::command(
         dir,
@@ -55,9 +62,7 @@ fn no_cache(dir: &Path) -> String {
 
 #[test]
 fn a_warm_run_prints_what_a_cold_run_prints() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    workspace(dir.path(), "6000");
+    let (dir, cache) = fresh();
     let cold = run(dir.path(), cache.path());
     assert!(cache.path().join("CACHEDIR.TAG").is_file());
     let entries = walk(cache.path());
@@ -69,13 +74,11 @@ fn a_warm_run_prints_what_a_cold_run_prints() {
 
 #[test]
 fn editing_a_helper_changes_the_consumer_that_uses_it_on_a_warm_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    workspace(dir.path(), "6000");
+    let (dir, cache) = fresh();
     let before = run(dir.path(), cache.path());
     assert!(!before.1.contains("\"45000\""));
-    // The same size, another value and time stamp: the helper now sets a session timeout
-    // outside the broker's range, and main.rs's consumer says so.
+    // Another value and time stamp (the multi-byte comment before it shortened): the helper
+    // now sets 45000, and main.rs's consumer says so.
     write_settled(
         &dir.path().join("src/helpers.rs"),
         &std::fs::read_to_string(dir.path().join("src/helpers.rs"))
@@ -92,9 +95,7 @@ fn editing_a_helper_changes_the_consumer_that_uses_it_on_a_warm_run() {
 
 #[test]
 fn a_corrupt_or_foreign_cache_is_ignored() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    workspace(dir.path(), "6000");
+    let (dir, cache) = fresh();
     let cold = run(dir.path(), cache.path());
     for entry in walk(cache.path()) {
         if Path::new(&entry).extension().is_some_and(|e| e == "json") {
@@ -108,9 +109,7 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
 
 #[test]
 fn no_cache_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    workspace(dir.path(), "6000");
+    let (dir, cache) = fresh();
     let out = common::command(
         dir.path(),
         &["--no-cache", "--cache-dir", cache.path().to_str().unwrap()],
@@ -140,9 +139,7 @@ fn walk(root: &Path) -> Vec<String> {
 
 #[test]
 fn a_changed_file_that_the_analysis_did_not_need_is_read_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    workspace(dir.path(), "6000");
+    let (dir, cache) = fresh();
     write_settled(
         &dir.path().join("src/lib.rs"),
         "pub mod helpers;\nuse rdkafka::consumer::StreamConsumer;\npub fn consumer(group: &str) -> StreamConsumer {\n    helpers::config().set(\"group.id\", group).create().unwrap()\n}\n",

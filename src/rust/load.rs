@@ -132,7 +132,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
         // The ids the crate's files get in the model, in order.
         let next = u32::try_from(model.files.len()).unwrap_or(u32::MAX);
         let cached = hit
-            .and_then(reread)
+            .and_then(|entry| reread(entry, &paths))
             .and_then(|done| Some((resolve(&done.entry, next)?, done)));
         let from_cache = cached.is_some();
         // Not in the cache, or its files changed since it was written: analysed.
@@ -334,10 +334,16 @@ fn analyze_files(load: &Load<'_>, paths: &[(PathBuf, Option<Stamp>)]) -> Analyse
     Analysed { files, entry }
 }
 
-/// The texts of a cached crate's files, when each still hashes as it did.
-fn reread(entry: CrateEntry) -> Option<Analysed> {
+/// The texts of a cached crate's files, when each is still one of the crate's `paths` and
+/// hashes as it did.
+fn reread(entry: CrateEntry, paths: &Stamped) -> Option<Analysed> {
     let mut files = Vec::new();
+    let inside: std::collections::HashSet<&Path> = paths.iter().map(|(p, _)| p.as_path()).collect();
     for (path, hash) in &entry.files {
+        // Only files of the crate as walked now: an entry never makes the run read elsewhere.
+        if !inside.contains(path.as_path()) {
+            return None;
+        }
         let text = fs::read_text(path, fs::MAX_SOURCE_BYTES).ok()?;
         if crate::cache::hash_of(&text) != *hash {
             return None;
@@ -386,9 +392,12 @@ fn attach(model: &mut Model, root: &Path, package: &Path, done: Analysed, mut fa
         }));
     model.statements.extend(facts.statements);
     for id in ids {
+        // Most files have no suppression comment to look for.
         let text = &model.files.get(id).text;
-        let found = crate::suppress::find(id, text, &crate::suppress::rust_comments(text));
-        model.suppressions.extend(found);
+        if crate::suppress::mentioned(text.as_bytes()) {
+            let found = crate::suppress::find(id, text, &crate::suppress::rust_comments(text));
+            model.suppressions.extend(found);
+        }
     }
 }
 

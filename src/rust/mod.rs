@@ -187,7 +187,9 @@ pub(crate) fn analyze_modules(
     let text_of = |file: FileId| sources.iter().find(|(f, _)| *f == file).map(|(_, t)| *t);
     facts.statements = parsed
         .iter()
-        .filter(|(file, _)| text_of(*file).is_some_and(|t| t.contains("kafka-lint")))
+        .filter(|(file, _)| {
+            text_of(*file).is_some_and(|t| crate::suppress::mentioned(t.as_bytes()))
+        })
         .map(|(file, p)| (*file, p.statement_ranges()))
         .collect();
     facts.constructions = analyze_crate(&parsed, module_of, &wide);

@@ -209,12 +209,12 @@ fn tokens(text: &str) -> (Vec<Tok<'_>>, bool) {
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = memchr_from(bytes, i, b'\n');
-                marked |= contains(&bytes[i..end], b"kafka-lint:");
+                marked |= crate::suppress::mentioned(&bytes[i..end]);
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 let end = skip_block_comment(bytes, i);
-                marked |= contains(&bytes[i..end], b"kafka-lint:");
+                marked |= crate::suppress::mentioned(&bytes[i..end]);
                 i = end;
             }
             b'"' => {
@@ -683,10 +683,6 @@ fn string_words(literal: &str) -> impl Iterator<Item = &str> {
                 .next()
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
         })
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// A function the analysis may resolve a call to (a config helper or a creator), by the
