@@ -251,6 +251,7 @@ fn still_valid(mut entry: CrateEntry, paths: &[(PathBuf, Option<Stamp>)]) -> Opt
     let settled = entry.settled.as_ref()?;
     let keeps = changed.iter().all(|path| {
         !entry.files.iter().any(|(needed, _)| needed == *path)
+            && !entry.unreadable.iter().any(|(bad, _)| bad == *path)
             && fs::read_text(path, fs::MAX_SOURCE_BYTES).is_ok_and(|text| {
                 settled.keeps(
                     entry.shares.get(*path).copied(),

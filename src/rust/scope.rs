@@ -145,6 +145,9 @@ pub(crate) struct Facts {
     pub local_types: Vec<String>,
     /// Names of the functions taking `self` it defines, once per definition.
     pub self_fns: Vec<String>,
+    /// Free functions at the file's top level, by name; `None` when it has an inline
+    /// `mod name { .. }`.
+    pub own_fns: Option<Vec<String>>,
 }
 
 impl Facts {
@@ -178,9 +181,9 @@ impl Facts {
     /// Whether the file defines a function of that name (its bare calls of the name call
     /// it, not another module's helper).
     fn defines_fn(&self, name: &str) -> bool {
-        self.defs
-            .iter()
-            .any(|d| d.kind == DefKind::Fn && self.word(d.name) == name)
+        // As `flow::Flow::helper` resolves a bare name: a free function of the caller's own
+        // module (an inline `mod` would be another module: then nothing is assumed).
+        self.own_fns.iter().flatten().any(|f| f == name)
     }
 }
 
@@ -465,7 +468,37 @@ pub(crate) fn facts(text: &str) -> Facts {
         defs,
         local_types: local_types.into_iter().map(str::to_owned).collect(),
         self_fns: self_fns.into_iter().map(str::to_owned).collect(),
+        own_fns: own_functions(&toks).map(|f| f.into_iter().map(str::to_owned).collect()),
     }
+}
+
+/// The free functions at a file's top level, by name; `None` when the file has an inline
+/// `mod name { .. }` (its items are another module's).
+fn own_functions<'t>(toks: &[Tok<'t>]) -> Option<Vec<&'t str>> {
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for (n, tok) in toks.iter().enumerate() {
+        match tok {
+            Tok::Punct(b'{') => depth += 1,
+            Tok::Punct(b'}') => depth = depth.saturating_sub(1),
+            Tok::Ident("mod")
+                if depth == 0
+                    && matches!(toks.get(n + 1), Some(Tok::Ident(_)))
+                    && toks.get(n + 2) == Some(&Tok::Punct(b'{')) =>
+            {
+                return None;
+            }
+            Tok::Ident("fn") if depth == 0 => {
+                if let Some(Tok::Ident(name)) = toks.get(n + 1) {
+                    if !takes_self(toks, n + 2) {
+                        out.push(*name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 /// Whether the parameters of a function whose name is followed by token `from` start with
@@ -1153,5 +1186,46 @@ mod tests {
         assert!(closure.needed(3), "calls the creator");
         assert!(!closure.needed(4) && !closure.needed(5));
         assert!(!closure.grow(&known));
+    }
+
+    #[test]
+    fn a_file_left_out_stays_out_while_it_defines_the_same_and_reaches_nothing() {
+        let files = [
+            "use rdkafka::ClientConfig;\npub fn consumer() -> StreamConsumer { ClientConfig::new().create().unwrap() }",
+            "pub fn unrelated() -> u32 { 1 }",
+        ];
+        let lexed: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
+        let mut closure = Closure::new(&lexed, false);
+        let known = Known {
+            reachable: vec![Reachable {
+                name: "consumer".into(),
+                method: false,
+                owner: None,
+            }],
+            creating: vec![0],
+            ..Known::default()
+        };
+        assert!(!closure.grow(&known));
+        assert!(!closure.needed(1));
+        let settled = closure.settled();
+        let share = Some(settled.shares[1]);
+        assert!(settled.keeps(share, &facts("pub fn unrelated() -> u32 { 2 }")));
+        // Calls the creator now; defines another function; mentions rdkafka.
+        assert!(!settled.keeps(share, &facts("pub fn unrelated() -> u32 { consumer(); 2 }")));
+        assert!(!settled.keeps(
+            share,
+            &facts("pub fn unrelated() -> u32 { 1 }\nfn more() {}")
+        ));
+        assert!(!settled.keeps(share, &facts("pub fn unrelated() -> rdkafka::X { 1 }")));
+    }
+
+    #[test]
+    fn own_functions_are_top_level_free_functions_of_a_file_without_inline_modules() {
+        let f = facts("fn a() {}\nimpl X { fn b(&self) {} fn c() {} }\nfn d(self: Box<Self>) {}\n");
+        assert_eq!(f.own_fns, Some(vec!["a".to_owned()]));
+        assert!(f.defines_fn("a") && !f.defines_fn("c"));
+        let with_mod = facts("fn a() {}\nmod tests { fn t() {} }\n");
+        assert_eq!(with_mod.own_fns, None);
+        assert!(!with_mod.defines_fn("a"));
     }
 }
