@@ -8,22 +8,28 @@
 //!
 //! - **Seeds**: files that can create or configure a client by themselves: they name an
 //!   rdkafka client or config type or `rdkafka` itself, call `.create()` /
-//!   `.create_with_context(..)` / `from_config`, or speak to this tool (`kafka-lint:`).
-//! - **Definitions** (forward): a file that defines a name a needed file uses, as the index
-//!   looks names up: constants and statics, type aliases, structs, enums, unions and traits
-//!   (also a file holding an `impl` of such a type), struct fields, `macro_rules!` macros,
-//!   and functions named in string literals (`#[serde(default = "default_timeout")]`).
-//!   Functions are otherwise looked up only among config helpers and creators, which the
-//!   next point covers.
-//! - **Uses** (reverse): a file that calls a config helper or creator of the needed files, in
-//!   a shape the analysis would match (`name()`, `x.name()`, `Type::name()`), invokes one of
-//!   their client-creating macros, uses one of their type aliases, or writes an `impl` of one
-//!   of their types (a method there may `subscribe` a client stored in a field). Which
-//!   functions are helpers and creators is known only once the needed files are parsed, so
-//!   the closure grows in rounds until nothing is added.
+//!   `.create_with_context(..)`, or carry a suppression comment. A file calling `from_config`
+//!   is parsed, and becomes a seed when that call creates a client (`TlsSettings::from_config`
+//!   of another crate does not).
+//! - **Definitions** (forward): the definer a needed file's words reach, as the index keeps
+//!   it: the first file defining a constant, static, alias, settings field or function, the
+//!   last defining a struct or macro, every `impl Default` of a struct; a field only when the
+//!   crate loads settings from the environment or the field has an env attribute; a function
+//!   only where an attribute string names it (`#[serde(default = "default_timeout")]`). A
+//!   definition brings the words of its own text, not of its file. Enums, unions and traits
+//!   are only asked about by name, which the facts of every file answer.
+//! - **Uses** (reverse): a file that calls a config helper or creator of the parsed files in a
+//!   shape the analysis would resolve to it (`name()` where the file has no `name` of its own,
+//!   `x.name()` where every method of that name is a helper, `Type::name()`), invokes one of
+//!   their client-creating macros, names one of their aliases of rdkafka types, writes an
+//!   `impl` of one of their client-holding structs, or holds a creator. Which functions those
+//!   are is known only once the files are parsed, so the closure grows in rounds until
+//!   nothing is added.
 //!
-//! Files of the crate outside the closure cannot add, drop or change a client, and are not
-//! parsed (`--no-prefilter` parses them all and must print the same).
+//! What the index reads from every file (type names, how many methods share a name, which
+//! file first defines a field, whether settings come from the environment) comes from the
+//! facts of all files. Files outside the closure cannot add, drop or change a client, and are
+//! not parsed (`--no-prefilter` parses them all and must print the same).
 
 use std::collections::{HashMap, HashSet};
 
