@@ -1160,6 +1160,19 @@ mod tests {
         assert!(paths.contains(&("a", "b")));
     }
 
+    /// The free function `consumer` of file 0 creates a client.
+    fn creator_in_first_file() -> Known {
+        Known {
+            reachable: vec![Reachable {
+                name: "consumer".into(),
+                method: false,
+                owner: None,
+            }],
+            creating: vec![0],
+            ..Known::default()
+        }
+    }
+
     #[test]
     fn the_closure_follows_definitions_and_uses() {
         // 0 creates a consumer from a helper of 1 and a constant of 2; 3 calls 0's creator;
@@ -1178,14 +1191,8 @@ mod tests {
         assert!(closure.needed(0) && closure.needed(2));
         assert!(!closure.needed(3) && !closure.needed(5));
         let known = Known {
-            reachable: vec![Reachable {
-                name: "consumer".into(),
-                method: false,
-                owner: None,
-            }],
-            creating: vec![0],
             names: vec!["Kc".into()],
-            holders: Vec::new(),
+            ..creator_in_first_file()
         };
         assert!(closure.grow(&known));
         assert!(closure.needed(1), "uses the alias `Kc`");
@@ -1202,15 +1209,7 @@ mod tests {
         ];
         let lexed: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
         let mut closure = Closure::new(&lexed, false);
-        let known = Known {
-            reachable: vec![Reachable {
-                name: "consumer".into(),
-                method: false,
-                owner: None,
-            }],
-            creating: vec![0],
-            ..Known::default()
-        };
+        let known = creator_in_first_file();
         assert!(!closure.grow(&known));
         assert!(!closure.needed(1));
         let settled = closure.settled();
