@@ -283,12 +283,6 @@ impl<'a> CrateIndex<'a> {
         }
     }
 
-    /// Sets [`CrateIndex::loads_env`] from the parsed files (a walk of every path of every
-    /// file: done once, for the analysis, not for the prefilter's rounds).
-    pub(crate) fn find_env_loading(&mut self) {
-        self.loads_env = self.loads_env || self.units.iter().any(|u| loads_env(&u.parsed.ast, u));
-    }
-
     /// The name of the module a function is defined in (`None`: a crate root).
     pub(crate) fn module_of(&self, f: &FnRef<'a>) -> Option<String> {
         match f.inline_mod {

@@ -33,7 +33,7 @@ pub(crate) type ModuleOf<'m> = &'m (dyn Fn(FileId) -> Option<String> + Sync);
 /// [`scope`]), so that the prefilter changes nothing.
 #[derive(Debug, Default)]
 pub(crate) struct CrateWide {
-    /// Some file the prefilter leaves unparsed loads settings from the environment.
+    /// Some file loads settings from the environment.
     pub loads_env: bool,
     /// The structs, enums, unions and traits the crate defines.
     pub local_types: Vec<String>,
@@ -60,7 +60,6 @@ pub(crate) fn analyze_crate(
 ) -> Vec<Construction> {
     let mut index = index::CrateIndex::new(files, module_of);
     wide.apply(&mut index);
-    index.find_env_loading();
     let mut flow = flow::Flow::new(&index);
     flow.run();
     flow.constructions
@@ -133,8 +132,12 @@ pub(crate) fn analyze_modules(
         .par_iter()
         .map(|(_, text)| scope::facts(text))
         .collect();
-    let mut wide = CrateWide {
-        loads_env: false,
+    let wide = CrateWide {
+        // Whether the crate loads settings from the environment, from the files that name an
+        // env loader (no other file can): settings fields bind env keys only then.
+        loads_env: (0..sources.len())
+            .filter(|&n| lexed[n].env_loader)
+            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p))),
         local_types: scope::Closure::local_types(&lexed)
             .map(str::to_owned)
             .collect(),
@@ -145,11 +148,6 @@ pub(crate) fn analyze_modules(
             .collect(),
     };
     if prefilter {
-        // Whether the crate loads settings from the environment, from the files that name an
-        // env loader (parsed for that alone): settings fields bind env keys only then.
-        wide.loads_env = (0..sources.len())
-            .filter(|&n| lexed[n].env_loader)
-            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p)));
         let mut closure = scope::Closure::new(&lexed, wide.loads_env);
         let mut done = vec![false; sources.len()];
         loop {
