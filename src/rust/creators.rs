@@ -10,8 +10,10 @@ use syn::visit::Visit;
 use crate::rust::flow::{bare_name, key, select_arms};
 use crate::rust::index::{CrateIndex, FnRef, MacroClient};
 use crate::rust::types::{self, ClientKind};
+use crate::source::FileId;
 
 /// A call, by name and shape.
+#[derive(Clone)]
 enum Call {
     Bare(String),
     /// `Owner::name()`, with `Self` replaced by the caller's `impl` type.
@@ -129,48 +131,13 @@ impl<'e> Visit<'e> for Scan<'_, '_> {
 /// that does. Calls are matched by name and shape, not resolved: `x.name()` matches methods,
 /// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
 /// one function too many costs only time (a creator is evaluated at its call sites).
-pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
-    let config_aliases: Vec<String> = index
-        .aliases
-        .iter()
-        .filter(|(_, (unit, ty))| types::is_client_config(index, *unit, ty))
-        .map(|(name, _)| name.clone())
-        .collect();
-    let config_names: Vec<Vec<String>> = index
-        .units
-        .iter()
-        .map(|unit| {
-            let renamed = unit
-                .uses
-                .iter()
-                .filter(|(_, full)| full.last().is_some_and(|l| l == "ClientConfig"))
-                .map(|(name, _)| name.clone());
-            std::iter::once("ClientConfig".to_owned())
-                .chain(renamed)
-                .chain(config_aliases.iter().cloned())
-                .collect()
-        })
-        .collect();
-    let fns: Vec<(FnRef<'_>, Scan<'_, '_>)> = index
+pub(super) fn creators(index: &CrateIndex<'_>, memo: &mut ScanMemo) -> HashSet<usize> {
+    memo.refresh(index);
+    let fns: Vec<(FnRef<'_>, &Scanned)> = index
         .all_fns
         .iter()
-        .map(|f| {
-            let mut scan = Scan {
-                index,
-                unit: f.unit,
-                owner: f.self_ty.and_then(bare_name),
-                macros: &index.creating_macros,
-                creates: false,
-                unsure: false,
-                names_config: false,
-                config_names: config_names.get(f.unit).map_or(&[], Vec::as_slice),
-                calls: Vec::new(),
-            };
-            scan.visit_signature(f.sig);
-            scan.visit_block(f.block);
-            scan.creates |= scan.unsure && scan.names_config;
-            (*f, scan)
-        })
+        .zip(memo.scanned(index))
+        .map(|(f, scan)| (*f, scan))
         .collect();
     let mut creators: HashSet<usize> = HashSet::new();
     let mut shapes: HashMap<String, Shapes> = HashMap::new();
@@ -190,6 +157,7 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
             .filter(|(f, scan)| {
                 !creators.contains(&key(*f))
                     && scan.calls.iter().any(|call| {
+                        let owner = f.self_ty.and_then(bare_name);
                         let name = match call {
                             Call::Bare(name) | Call::Method(name, _) | Call::Owned(_, name) => name,
                         };
@@ -205,13 +173,124 @@ pub(super) fn creators(index: &CrateIndex<'_>) -> HashSet<usize> {
                             });
                         !own && shapes
                             .get(name)
-                            .is_some_and(|s| s.matches(call, scan.owner.as_deref(), methods))
+                            .is_some_and(|s| s.matches(call, owner.as_deref(), methods))
                     })
             })
             .map(|(f, _)| *f)
             .collect();
     }
     creators
+}
+
+/// What scanning one function found, owned so that it outlives the index it was found in.
+struct Scanned {
+    creates: bool,
+    calls: Vec<Call>,
+}
+
+/// The scans of the functions of each file, kept across the rounds of the prefilter (each
+/// round indexes more files; the files scanned before are not scanned again) and for the
+/// analysis after them. A scan depends on the file itself and on what the crate's parsed
+/// files define together: its type aliases and client-creating macros (the crate's local
+/// types come from every file, parsed or not). When those change, every file is scanned
+/// again.
+#[derive(Default)]
+pub(crate) struct ScanMemo {
+    inputs: Vec<(String, FileId)>,
+    macros: Vec<(String, MacroClient)>,
+    by_file: HashMap<FileId, Vec<Scanned>>,
+}
+
+impl ScanMemo {
+    /// Forgets every scan when the crate-wide inputs of a scan differ from the last ones.
+    fn refresh(&mut self, index: &CrateIndex<'_>) {
+        let mut inputs: Vec<(String, FileId)> = index
+            .aliases
+            .iter()
+            .map(|(name, (unit, _))| (name.clone(), index.units[*unit].file))
+            .collect();
+        inputs.sort_unstable();
+        let mut macros: Vec<(String, MacroClient)> = index
+            .creating_macros
+            .iter()
+            .map(|(name, m)| (name.clone(), *m))
+            .collect();
+        macros.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if inputs != self.inputs || macros != self.macros {
+            self.by_file.clear();
+            self.inputs = inputs;
+            self.macros = macros;
+        }
+    }
+
+    /// The scan of every function of the index, in `all_fns` order (those of a file not
+    /// scanned before, or scanned with other functions, are scanned now).
+    fn scanned<'m>(&'m mut self, index: &CrateIndex<'_>) -> Vec<&'m Scanned> {
+        let config_aliases: Vec<String> = index
+            .aliases
+            .iter()
+            .filter(|(_, (unit, ty))| types::is_client_config(index, *unit, ty))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let mut by_unit: Vec<Vec<FnRef<'_>>> = vec![Vec::new(); index.units.len()];
+        for f in &index.all_fns {
+            if let Some(fns) = by_unit.get_mut(f.unit) {
+                fns.push(*f);
+            }
+        }
+        for (unit, fns) in index.units.iter().zip(&by_unit) {
+            if self
+                .by_file
+                .get(&unit.file)
+                .is_some_and(|scans| scans.len() == fns.len())
+            {
+                continue;
+            }
+            let renamed = unit
+                .uses
+                .iter()
+                .filter(|(_, full)| full.last().is_some_and(|l| l == "ClientConfig"))
+                .map(|(name, _)| name.clone());
+            let config_names: Vec<String> = std::iter::once("ClientConfig".to_owned())
+                .chain(renamed)
+                .chain(config_aliases.iter().cloned())
+                .collect();
+            let scans = fns
+                .iter()
+                .map(|f| {
+                    let mut scan = Scan {
+                        index,
+                        unit: f.unit,
+                        owner: f.self_ty.and_then(bare_name),
+                        macros: &index.creating_macros,
+                        creates: false,
+                        unsure: false,
+                        names_config: false,
+                        config_names: &config_names,
+                        calls: Vec::new(),
+                    };
+                    scan.visit_signature(f.sig);
+                    scan.visit_block(f.block);
+                    Scanned {
+                        creates: scan.creates || scan.unsure && scan.names_config,
+                        calls: scan.calls,
+                    }
+                })
+                .collect();
+            self.by_file.insert(unit.file, scans);
+        }
+        let mut next: HashMap<FileId, usize> = HashMap::new();
+        index
+            .all_fns
+            .iter()
+            .filter_map(|f| {
+                let file = index.units[f.unit].file;
+                let n = next.entry(file).or_default();
+                *n += 1;
+                self.by_file.get(&file)?.get(*n - 1)
+            })
+            .collect()
+    }
 }
 
 /// The shapes of the creators of one name, as calls match them.

@@ -173,7 +173,7 @@ pub(crate) struct Flow<'i, 'a> {
 }
 
 /// Methods only rdkafka producers have.
-const PRODUCER_METHODS: [&str; 7] = [
+pub(crate) const PRODUCER_METHODS: [&str; 7] = [
     "send",
     "send_result",
     "flush",
@@ -184,7 +184,7 @@ const PRODUCER_METHODS: [&str; 7] = [
 ];
 
 /// Methods only rdkafka consumers have (`subscribe` and `assign` are handled on their own).
-const CONSUMER_METHODS: [&str; 8] = [
+pub(crate) const CONSUMER_METHODS: [&str; 8] = [
     "recv",
     "stream",
     "commit",
@@ -215,8 +215,11 @@ const PASSTHROUGH: [&str; 12] = [
 /// a call may resolve to (config helpers and creators, as [`Flow::new`] collects them), the
 /// files that hold a creator (by unit), the crate's client-creating macros and its type
 /// aliases.
-pub(crate) fn known(index: &CrateIndex<'_>) -> super::scope::Known {
-    let creators = super::creators::creators(index);
+pub(crate) fn known(
+    index: &CrateIndex<'_>,
+    memo: &mut super::creators::ScanMemo,
+) -> super::scope::Known {
+    let creators = super::creators::creators(index, memo);
     let mut reachable: Vec<super::scope::Reachable> = index
         .all_fns
         .iter()
@@ -276,8 +279,8 @@ pub(crate) fn known(index: &CrateIndex<'_>) -> super::scope::Known {
 }
 
 impl<'i, 'a> Flow<'i, 'a> {
-    pub(crate) fn new(index: &'i CrateIndex<'a>) -> Self {
-        let creators = super::creators::creators(index);
+    pub(crate) fn new(index: &'i CrateIndex<'a>, memo: &mut super::creators::ScanMemo) -> Self {
+        let creators = super::creators::creators(index, memo);
         let mut helpers: HashMap<String, Vec<Candidate<'a>>> = HashMap::new();
         for f in &index.all_fns {
             if is_config_helper(index, *f) || creators.contains(&key(*f)) {
@@ -1493,6 +1496,14 @@ impl<'i, 'a> Flow<'i, 'a> {
         method: bool,
     ) -> Option<FnRef<'a>> {
         let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
+        // `Type::name()` calls an item of that type's `impl`, never a free function or another
+        // type's (`Vec::new()` is no helper `new` of the crate); `Self` and aliases may stand
+        // for any type.
+        let typed = owner.filter(|o| {
+            o.starts_with(|c: char| c.is_uppercase())
+                && *o != "Self"
+                && !self.index.aliases.contains_key(*o)
+        });
         let candidates: Vec<&Candidate<'a>> = self
             .helpers
             .get(name)?
@@ -1503,6 +1514,8 @@ impl<'i, 'a> Flow<'i, 'a> {
                 let owned_by_path = owner.is_some() && c.owner.as_deref() == owner;
                 if method {
                     c.method
+                } else if typed.is_some() {
+                    owned_by_path
                 } else {
                     !c.method || owned_by_path
                 }

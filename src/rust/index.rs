@@ -81,7 +81,7 @@ pub(crate) struct CrateIndex<'a> {
 }
 
 /// What a `macro_rules!` body that creates a client names (it is not expanded).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct MacroClient {
     /// `StreamConsumer` / `BaseConsumer`.
     pub consumer: bool,

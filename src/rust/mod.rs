@@ -52,15 +52,17 @@ impl CrateWide {
     }
 }
 
-/// Analyses the parsed files of one crate together.
+/// Analyses the parsed files of one crate together (`memo`: the scans of the prefilter's
+/// rounds, if any).
 pub(crate) fn analyze_crate(
     files: &[(FileId, parse::Parsed)],
     module_of: ModuleOf<'_>,
     wide: &CrateWide,
+    memo: &mut creators::ScanMemo,
 ) -> Vec<Construction> {
     let mut index = index::CrateIndex::new(files, module_of);
     wide.apply(&mut index);
-    let mut flow = flow::Flow::new(&index);
+    let mut flow = flow::Flow::new(&index, memo);
     flow.run();
     flow.constructions
 }
@@ -120,18 +122,29 @@ pub(crate) fn analyze_modules(
     use rayon::prelude::*;
     let mut facts = CrateFacts::default();
     let mut parsed: Vec<(FileId, parse::Parsed)> = Vec::new();
-    let parse_into =
-        |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
-            let (file, text) = sources[n];
-            match parse::parse(text) {
-                Ok(p) => parsed.push((file, p)),
-                Err(failure) => facts.failures.push((file, failure)),
-            }
-        };
     let lexed: Vec<scope::Facts> = sources
         .par_iter()
         .map(|(_, text)| scope::facts(text))
         .collect();
+    // With the prefilter, the bodies the analysis cannot read are dropped as each file is
+    // parsed (a file with a suppression comment keeps them: its statements scope it).
+    let live = prefilter.then(|| scope::Live::new(&lexed));
+    let parse_into =
+        |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
+            let (file, text) = sources[n];
+            match parse::parse(text) {
+                Ok(mut p) => {
+                    if let Some(live) = live
+                        .as_ref()
+                        .filter(|_| !crate::suppress::mentioned(text.as_bytes()))
+                    {
+                        p.prune(text, &|name, body, header| live.keeps(name, body, header));
+                    }
+                    parsed.push((file, p));
+                }
+                Err(failure) => facts.failures.push((file, failure)),
+            }
+        };
     let wide = CrateWide {
         // Whether the crate loads settings from the environment, from the files that name an
         // env loader (no other file can): settings fields bind env keys only then.
@@ -147,6 +160,7 @@ pub(crate) fn analyze_modules(
             .map(|(name, n)| (name, sources[n].0))
             .collect(),
     };
+    let mut memo = creators::ScanMemo::default();
     if prefilter {
         let mut closure = scope::Closure::new(&lexed, wide.loads_env);
         let mut done = vec![false; sources.len()];
@@ -159,7 +173,7 @@ pub(crate) fn analyze_modules(
             parsed.sort_by_key(|(file, _)| *file);
             let mut index = index::CrateIndex::new(&parsed, module_of);
             wide.apply(&mut index);
-            let mut known = flow::known(&index);
+            let mut known = flow::known(&index, &mut memo);
             // Units are indexes into `parsed`; the closure counts in `sources`.
             known.creating = known
                 .creating
@@ -190,7 +204,7 @@ pub(crate) fn analyze_modules(
         })
         .map(|(file, p)| (*file, p.statement_ranges()))
         .collect();
-    facts.constructions = analyze_crate(&parsed, module_of, &wide);
+    facts.constructions = analyze_crate(&parsed, module_of, &wide, &mut memo);
     drop(parsed);
     // proc-macro2 keeps every parsed file's source map for the life of the thread; nothing
     // holds a span any more (constructions keep byte offsets), so release them.

@@ -234,6 +234,76 @@ impl Parsed {
         let r = span.byte_range();
         self.base + r.start..self.base + r.end
     }
+
+    /// Empties the body of every function `keep` rejects, given its name and its text from
+    /// `fn` to the closing brace of its body (`text`: the file as parsed), and returns how
+    /// many bytes of bodies were dropped. The items themselves stay (the index looks
+    /// signatures, constants, types and fields up by name), and so do the functions of
+    /// `impl Default` blocks (field defaults) and those standing for initializers.
+    pub(crate) fn prune(
+        &mut self,
+        text: &str,
+        keep: &dyn Fn(&str, &str, Option<&str>) -> bool,
+    ) -> usize {
+        let base = self.base;
+        let mut dropped = 0;
+        let mut body =
+            |sig: &syn::Signature, block: &mut syn::Block, header: Option<Range<usize>>| {
+                if block.stmts.is_empty() {
+                    return;
+                }
+                let start = base + sig.fn_token.span.byte_range().start;
+                let end = base + block.brace_token.span.close().byte_range().end;
+                let name = sig.ident.to_string();
+                let header = header.and_then(|h| text.get(base + h.start..base + h.end));
+                if !keep(&name, text.get(start..end).unwrap_or(""), header) {
+                    block.stmts = Vec::new();
+                    dropped += end.saturating_sub(start);
+                }
+            };
+        prune_items(&mut self.ast.items, &mut body);
+        dropped
+    }
+}
+
+type Body<'b> = dyn FnMut(&syn::Signature, &mut syn::Block, Option<Range<usize>>) + 'b;
+
+fn prune_items(items: &mut [syn::Item], body: &mut Body<'_>) {
+    for item in items {
+        match item {
+            syn::Item::Fn(f) => body(&f.sig, &mut f.block, None),
+            syn::Item::Impl(i) => {
+                let default = i.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments.last().is_some_and(|s| s.ident == "Default")
+                });
+                if default {
+                    continue;
+                }
+                let header = i.impl_token.span.byte_range().start
+                    ..i.brace_token.span.open().byte_range().start;
+                for item in &mut i.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        body(&f.sig, &mut f.block, Some(header.clone()));
+                    }
+                }
+            }
+            syn::Item::Trait(t) => {
+                for item in &mut t.items {
+                    if let syn::TraitItem::Fn(f) = item {
+                        if let Some(block) = &mut f.default {
+                            body(&f.sig, block, None);
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    prune_items(items, body);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Deepest nesting of expressions, types and patterns parsed, counted in brackets plus

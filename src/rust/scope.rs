@@ -109,6 +109,26 @@ pub(crate) struct Def {
     pub strings: Vec<u32>,
     /// A field with an env attribute (`#[arg(env)]`, `#[envconfig(..)]`).
     pub env: bool,
+    /// For a function or constant: the calls its code makes, by shape; for a macro, every
+    /// identifier of its body as a bare call.
+    pub calls: Vec<Shape>,
+    /// For a function: it has a body (not a declaration in a trait).
+    pub body: bool,
+    /// For a function with a body: it takes `self`.
+    pub method: bool,
+    /// For a function in an `impl`: the type it is for.
+    pub owner: Option<u32>,
+}
+
+/// A call, by name and shape, as the analysis resolves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Shape {
+    /// `name(..)`.
+    Bare(u32),
+    /// `x.name(..)`; `true` for `self.name(..)`.
+    Method(u32, bool),
+    /// `Owner::name(..)` (the last two segments of a path).
+    Owned(u32, u32),
 }
 
 impl Def {
@@ -120,6 +140,10 @@ impl Def {
             code: Vec::new(),
             strings: Vec::new(),
             env: false,
+            calls: Vec::new(),
+            body: false,
+            method: false,
+            owner: None,
         }
     }
 }
@@ -154,6 +178,11 @@ pub(crate) struct Facts {
     /// Free functions at the file's top level, by name; `None` when it has an inline
     /// `mod name { .. }`.
     pub own_fns: Option<Vec<String>>,
+    /// Names a `use` item gives what it imports, with the imported name (`use a::make as
+    /// mk;`: `(make, mk)`).
+    pub renamed: Vec<(u32, u32)>,
+    /// Words of the strings an attribute gives as `default = ".."` (a function's path).
+    pub defaults: Vec<u32>,
 }
 
 impl Facts {
@@ -385,14 +414,7 @@ pub(crate) fn facts(text: &str) -> Facts {
     let mut words = Words::default();
     let mut seed = marked;
     let mut found = Definitions::default();
-    let mut paths = Vec::new();
-    let mut methods = HashSet::new();
-    let mut calls = HashSet::new();
-    let ident = |n: usize| match toks.get(n) {
-        Some(Tok::Ident(w)) => Some(*w),
-        _ => None,
-    };
-    let punct = |n: usize, p: u8| toks.get(n) == Some(&Tok::Punct(p));
+    let mut extra = Extra::default();
     let in_attr = attribute_tokens(&toks);
     let (code_words, string_words_all) = range_words(&toks, &in_attr, 0..toks.len(), &mut words);
     // What the next `{` opens, and what each open brace opened.
@@ -403,37 +425,36 @@ pub(crate) fn facts(text: &str) -> Facts {
         let word = match toks[n] {
             Tok::Punct(b'{') => {
                 scopes.push(std::mem::replace(&mut pending, Scope::Other));
+                extra.open();
                 continue;
             }
             Tok::Punct(b'}') => {
                 scopes.pop();
+                extra.close();
                 pending = Scope::Other;
                 continue;
             }
             Tok::Punct(b';') => {
                 pending = Scope::Other;
+                extra.end();
                 continue;
             }
             Tok::Ident(word) => word,
             _ => continue,
         };
-        seed |= SEED_IDENTS.contains(&word);
-        let after_dot = n > 0 && punct(n - 1, b'.') && !(n > 1 && punct(n - 2, b'.'));
-        if !after_dot && (punct(n + 1, b'(') || punct(n + 1, b':') && punct(n + 3, b'<')) {
-            calls.insert(words.id(word));
-        }
-        if after_dot {
-            methods.insert(words.id(word));
-            seed |= word == "create" && punct(n + 1, b'(') && punct(n + 2, b')');
-        }
-        if n >= 3 && punct(n - 1, b':') && punct(n - 2, b':') {
-            if let Some(owner) = ident(n - 3) {
-                paths.push((words.id(owner), words.id(word)));
-            }
-        }
+        seed |= extra.word(&toks, &in_attr, n, word, &mut words);
         let item = here == Scope::Module;
+        let before = found.defs.len();
         if let Some(scope) = define(&toks, &in_attr, n, word, item, &mut words, &mut found) {
             pending = scope;
+            if word == "impl" {
+                extra.impl_header(&toks, n, &mut words);
+            }
+        }
+        if word == "fn" && found.defs.len() > before {
+            if let Some(def) = found.defs.last_mut() {
+                extra.in_impl(def);
+            }
         }
     }
     let env_loader = ENV_LOADER_IDENTS.iter().any(|w| words.ids.contains_key(w));
@@ -448,10 +469,11 @@ pub(crate) fn facts(text: &str) -> Facts {
     };
     let in_code = flags(&code_words);
     let in_strings = flags(&string_words_all);
-    let methods_list: Vec<u32> = methods.into_iter().collect();
+    let methods_list: Vec<u32> = extra.methods.iter().copied().collect();
     let methods = flags(&methods_list);
-    let calls_list: Vec<u32> = calls.into_iter().collect();
+    let calls_list: Vec<u32> = extra.calls.iter().copied().collect();
     let calls = flags(&calls_list);
+    let mut paths = extra.paths;
     paths.sort_unstable();
     paths.dedup();
     let Definitions {
@@ -475,6 +497,108 @@ pub(crate) fn facts(text: &str) -> Facts {
         local_types: local_types.into_iter().map(str::to_owned).collect(),
         self_fns: self_fns.into_iter().map(str::to_owned).collect(),
         own_fns: own_functions(&toks).map(|f| f.into_iter().map(str::to_owned).collect()),
+        renamed: extra.renamed,
+        defaults: extra.defaults,
+    }
+}
+
+/// What [`facts`] follows besides definitions: calls, methods and paths, `use` renames,
+/// `default = ".."` attribute strings, and the `impl` header each open brace is inside of
+/// (a method's definition brings its words: `impl Ext for ClientConfig { fn apply(&mut
+/// self) .. }`).
+#[derive(Default)]
+struct Extra {
+    calls: HashSet<u32>,
+    methods: HashSet<u32>,
+    paths: Vec<(u32, u32)>,
+    renamed: Vec<(u32, u32)>,
+    defaults: Vec<u32>,
+    in_use: bool,
+    /// The header of the `impl` whose `{` comes next: its type and its words.
+    pending_header: Option<(Option<u32>, Vec<u32>)>,
+    headers: Vec<Option<(Option<u32>, Vec<u32>)>>,
+}
+
+impl Extra {
+    fn open(&mut self) {
+        self.headers.push(self.pending_header.take());
+    }
+
+    fn close(&mut self) {
+        self.headers.pop();
+        self.pending_header = None;
+    }
+
+    fn end(&mut self) {
+        self.pending_header = None;
+        self.in_use = false;
+    }
+
+    /// Records the identifier `word` at token `n`; returns whether it makes the file a seed.
+    fn word<'t>(
+        &mut self,
+        toks: &[Tok<'t>],
+        in_attr: &[bool],
+        n: usize,
+        word: &'t str,
+        words: &mut Words<'t>,
+    ) -> bool {
+        let ident = |n: usize| match toks.get(n) {
+            Some(Tok::Ident(w)) => Some(*w),
+            _ => None,
+        };
+        let punct = |n: usize, p: u8| toks.get(n) == Some(&Tok::Punct(p));
+        let mut seed = SEED_IDENTS.contains(&word);
+        let after_dot = n > 0 && punct(n - 1, b'.') && !(n > 1 && punct(n - 2, b'.'));
+        if !after_dot && (punct(n + 1, b'(') || punct(n + 1, b':') && punct(n + 3, b'<')) {
+            self.calls.insert(words.id(word));
+        }
+        if after_dot {
+            self.methods.insert(words.id(word));
+            seed |= word == "create" && punct(n + 1, b'(') && punct(n + 2, b')');
+        }
+        if n >= 3 && punct(n - 1, b':') && punct(n - 2, b':') {
+            if let Some(owner) = ident(n - 3) {
+                self.paths.push((words.id(owner), words.id(word)));
+            }
+        }
+        self.in_use |= word == "use";
+        let assigned = toks.get(n + 1) == Some(&Tok::Punct(b'='));
+        if word == "default" && assigned && in_attr.get(n).copied().unwrap_or(false) {
+            if let Some(Tok::Str(text)) = toks.get(n + 2) {
+                self.defaults
+                    .extend(string_words(text).map(|w| words.id(w)));
+            }
+        }
+        if self.in_use && word == "as" {
+            if let (Some(from), Some(to)) = (ident(n.wrapping_sub(1)), ident(n + 1)) {
+                self.renamed.push((words.id(from), words.id(to)));
+            }
+        }
+        seed
+    }
+
+    fn impl_header<'t>(&mut self, toks: &[Tok<'t>], n: usize, words: &mut Words<'t>) {
+        let header = toks[n..]
+            .iter()
+            .take_while(|t| **t != Tok::Punct(b'{') && **t != Tok::Punct(b';'))
+            .filter_map(|t| match t {
+                Tok::Ident(w) => Some(words.id(w)),
+                _ => None,
+            })
+            .collect();
+        let target = impl_target(toks, n + 1).map(|w| words.id(w));
+        self.pending_header = Some((target, header));
+    }
+
+    /// Gives a function defined inside an `impl` that `impl`'s type and header words.
+    fn in_impl(&self, def: &mut Def) {
+        if let Some((target, header)) = self.headers.iter().rev().find_map(Option::as_ref) {
+            def.code.extend(header);
+            def.code.sort_unstable();
+            def.code.dedup();
+            def.owner = *target;
+        }
     }
 }
 
@@ -600,8 +724,12 @@ fn define<'t>(
         _ => (None, DefKind::Type),
     };
     let Some(name) = name else { return opens };
-    if matches!(kind, DefKind::Type | DefKind::Macro) {
+    if kind == DefKind::Type {
         out.defs.push(Def::named(words.id(name), kind));
+        return opens;
+    }
+    if kind == DefKind::Macro {
+        out.defs.push(macro_def(toks, n, name, words));
         return opens;
     }
     let end = item_end(toks, n);
@@ -624,30 +752,138 @@ fn define<'t>(
         range_words(toks, in_attr, n..end, words)
     };
     if kind == DefKind::Struct {
-        for field in struct_fields(toks, n, end) {
-            let (code, strings) = range_words(toks, in_attr, field.clone(), words);
-            if let Some(Tok::Ident(name)) = field_name(toks, &field) {
-                let env = toks[field.clone()].iter().enumerate().any(|(i, t)| {
-                    matches!(t, Tok::Ident("env" | "envconfig")) && in_attr[field.start + i]
-                });
-                out.defs.push(Def {
-                    name: words.id(name),
-                    kind: DefKind::Field,
-                    code,
-                    strings,
-                    env,
-                });
-            }
-        }
+        field_defs(toks, in_attr, n..end, words, out);
     }
+    let has_body = kind == DefKind::Fn && toks.get(end.wrapping_sub(1)) == Some(&Tok::Punct(b'}'));
+    let calls = if matches!(kind, DefKind::Fn | DefKind::Const) {
+        range_calls(toks, n..end, words)
+    } else {
+        Vec::new()
+    };
     out.defs.push(Def {
         name: words.id(name),
         kind,
         code,
         strings,
         env: false,
+        calls,
+        body: has_body,
+        method: has_body && takes_self(toks, n + 2),
+        owner: None,
     });
     opens
+}
+
+/// The named fields of the struct whose tokens are `range`, as definitions.
+fn field_defs<'t>(
+    toks: &[Tok<'t>],
+    in_attr: &[bool],
+    range: std::ops::Range<usize>,
+    words: &mut Words<'t>,
+    out: &mut Definitions<'t>,
+) {
+    for field in struct_fields(toks, range.start, range.end) {
+        let (code, strings) = range_words(toks, in_attr, field.clone(), words);
+        if let Some(Tok::Ident(name)) = field_name(toks, &field) {
+            let env = toks[field.clone()].iter().enumerate().any(|(i, t)| {
+                matches!(t, Tok::Ident("env" | "envconfig")) && in_attr[field.start + i]
+            });
+            out.defs.push(Def {
+                code,
+                strings,
+                env,
+                ..Def::named(words.id(name), DefKind::Field)
+            });
+        }
+    }
+}
+
+/// A `macro_rules!` definition at token `n`: its body's identifiers, as bare calls, tell
+/// whether it can create or call a client.
+fn macro_def<'t>(toks: &[Tok<'t>], n: usize, name: &'t str, words: &mut Words<'t>) -> Def {
+    let end = item_end(toks, n);
+    let mut calls: Vec<Shape> = (n + 3..end)
+        .filter_map(|i| match toks.get(i) {
+            Some(Tok::Ident(w)) => Some(Shape::Bare(words.id(w))),
+            _ => None,
+        })
+        .collect();
+    calls.sort_unstable();
+    calls.dedup();
+    Def {
+        calls,
+        ..Def::named(words.id(name), DefKind::Macro)
+    }
+}
+
+/// The calls in a token range, by shape, sorted.
+fn range_calls<'t>(
+    toks: &[Tok<'t>],
+    range: std::ops::Range<usize>,
+    words: &mut Words<'t>,
+) -> Vec<Shape> {
+    let mut calls: Vec<Shape> = shapes(toks, range)
+        .map(|(shape, w, owner)| match shape {
+            ShapeOf::Bare => Shape::Bare(words.id(w)),
+            ShapeOf::Method(on_self) => Shape::Method(words.id(w), on_self),
+            ShapeOf::Owned => Shape::Owned(words.id(owner), words.id(w)),
+        })
+        .collect();
+    calls.sort_unstable();
+    calls.dedup();
+    calls
+}
+
+/// The identifiers of a list of tokens, from the `from`th token.
+fn idents<'t>(toks: &[Tok<'t>], from: usize) -> Vec<&'t str> {
+    toks.iter()
+        .skip(from)
+        .filter_map(|t| match t {
+            Tok::Ident(w) => Some(*w),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A call's shape, with its words borrowed: what [`shapes`] yields.
+#[derive(Clone, Copy)]
+enum ShapeOf {
+    Bare,
+    Method(bool),
+    Owned,
+}
+
+/// The calls of a token range: shape, name, and the owner (for `Owner::name`).
+fn shapes<'a, 't>(
+    toks: &'a [Tok<'t>],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = (ShapeOf, &'t str, &'t str)> + 'a {
+    let punct = move |n: usize, p: u8| toks.get(n) == Some(&Tok::Punct(p));
+    let ident = move |n: usize| match toks.get(n) {
+        Some(Tok::Ident(w)) => Some(*w),
+        _ => None,
+    };
+    range.filter_map(move |n| {
+        let w = ident(n)?;
+        let called =
+            punct(n + 1, b'(') || punct(n + 1, b':') && punct(n + 2, b':') && punct(n + 3, b'<');
+        if !called {
+            return None;
+        }
+        let after_dot = n > 0 && punct(n - 1, b'.') && !(n > 1 && punct(n - 2, b'.'));
+        if after_dot {
+            let on_self = n > 1 && ident(n - 2) == Some("self");
+            return Some((ShapeOf::Method(on_self), w, ""));
+        }
+        if n >= 3 && punct(n - 1, b':') && punct(n - 2, b':') {
+            if let Some(owner) = ident(n - 3) {
+                return Some((ShapeOf::Owned, w, owner));
+            }
+            // `<T as Trait>::name(..)`: any owner.
+            return Some((ShapeOf::Owned, w, "Self"));
+        }
+        Some((ShapeOf::Bare, w, ""))
+    })
 }
 
 /// The name token of a field whose tokens are `range` (attributes, visibility, name, `:`,
@@ -722,6 +958,226 @@ fn string_words(literal: &str) -> impl Iterator<Item = &str> {
                 .next()
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
         })
+}
+
+/// Words that make a function's body matter to the analysis by themselves, besides the
+/// seeds: creating a client, and the methods whose use on a client decides its role.
+const ROLE_IDENTS: [&str; 4] = ["create", "subscribe", "assign", "incremental_assign"];
+
+/// Words that make a function a config helper or creator (see `flow::is_config_helper` and
+/// `creators::creators`) wherever they occur: it names the config type or the traits that
+/// create a client from it. Creating calls count by their shape ([`creates`]).
+const CREATION_IDENTS: [&str; 3] = [
+    "ClientConfig",
+    "FromClientConfig",
+    "FromClientConfigAndContext",
+];
+
+/// Whether a call creates a client by its shape: `.create()`, `.create_with_context(..)`,
+/// `T::from_config(..)`.
+fn creates(f: &Facts, call: Shape) -> bool {
+    match call {
+        Shape::Method(w, _) => matches!(f.word(w), "create" | "create_with_context"),
+        Shape::Owned(_, w) | Shape::Bare(w) => {
+            matches!(f.word(w), "from_config" | "from_config_and_context")
+        }
+    }
+}
+
+/// The functions whose bodies the analysis may read, found from the facts of every file of a
+/// crate before any is parsed: the other bodies of a parsed file are dropped right after
+/// parsing ([`super::parse::Parsed::prune`]), so that a crate's syntax trees hold only code
+/// that touches Kafka and what calls it.
+///
+/// The analysis reads a body only when it creates, configures or uses a client, when it
+/// calls a body it reads (a helper or creator is evaluated at its call sites), when it is a
+/// method of an `impl` for a config or client type (`impl Ext for ClientConfig`), when a
+/// method may use a client stored in a field of `self`, or when an attribute names it
+/// (`#[serde(default = "f")]`, whose tail it evaluates). So the live words start from the
+/// seeds, [`MAYBE_SEED_IDENTS`], [`ENV_LOADER_IDENTS`], [`ROLE_IDENTS`], every alias and
+/// macro name and every name a `use` gives (`as mk`); each function or constant whose code
+/// (with its `impl` header) names a live word makes its own name live, until nothing is
+/// added. Names are matched as words, not resolved: a function sharing its name with a live
+/// one is kept too. The closure is a superset of what the analysis reads, which is why
+/// pruning changes no output (`--no-prefilter` keeps every body, and tests compare the two).
+#[derive(Debug, Default)]
+pub(crate) struct Live {
+    /// Words that make a function a helper the analysis may evaluate at its call sites
+    /// (and so make its callers read): [`CREATION_IDENTS`], aliases of config or client
+    /// types, macros that create, names a `use` gives those.
+    reach: HashSet<String>,
+    /// Words that make a body read wherever they occur, and no more: the seeds, the other
+    /// idents above, statics and constants holding a client.
+    any: HashSet<String>,
+    /// Live functions without `self`, by name, with the type of their `impl` if any.
+    free: HashMap<String, Vec<Option<String>>>,
+    /// Live functions taking `self`, by name, with the type of their `impl`.
+    methods: HashMap<String, Vec<Option<String>>>,
+    /// How many functions taking `self` the crate defines, by name.
+    method_counts: HashMap<String, usize>,
+    /// Names of functions read only for themselves: named by an attribute.
+    named: HashSet<String>,
+}
+
+impl Live {
+    pub(crate) fn new(facts: &[Facts]) -> Live {
+        let mut live = Live {
+            method_counts: Closure::method_counts(facts),
+            ..Live::default()
+        };
+        live.reach
+            .extend(CREATION_IDENTS.iter().map(|w| (*w).to_owned()));
+        live.any.extend(
+            SEED_IDENTS
+                .iter()
+                .chain(&MAYBE_SEED_IDENTS)
+                .chain(&ENV_LOADER_IDENTS)
+                .chain(&ROLE_IDENTS)
+                .map(|w| (*w).to_owned()),
+        );
+        for f in facts {
+            live.named
+                .extend(f.defaults.iter().map(|&id| f.word(id).to_owned()));
+        }
+        let mut done: Vec<Vec<bool>> = facts.iter().map(|f| vec![false; f.defs.len()]).collect();
+        loop {
+            let mut grew = false;
+            for (f, done) in facts.iter().zip(&mut done) {
+                for (d, done) in f.defs.iter().zip(done.iter_mut()) {
+                    if *done || f.word(d.name) == "_" {
+                        continue;
+                    }
+                    let name = f.word(d.name).to_owned();
+                    let reaches = |live: &Live| {
+                        d.code.iter().any(|&w| live.reach.contains(f.word(w)))
+                            || d.calls.iter().any(|c| creates(f, *c) || live.calls(f, *c))
+                    };
+                    match d.kind {
+                        // A function that builds, edits or creates with a config, or calls
+                        // one that does: the analysis may evaluate it at its call sites.
+                        DefKind::Fn if d.body && reaches(&live) => {
+                            let owner = d.owner.map(|o| f.word(o).to_owned());
+                            let by_name = if d.method {
+                                &mut live.methods
+                            } else {
+                                &mut live.free
+                            };
+                            by_name.entry(name).or_default().push(owner);
+                        }
+                        // Aliases and macros of config or client types, or that create.
+                        DefKind::Alias | DefKind::Macro
+                            if d.code
+                                .iter()
+                                .chain(d.calls.iter().filter_map(|c| match c {
+                                    Shape::Bare(w) => Some(w),
+                                    _ => None,
+                                }))
+                                .any(|&w| {
+                                    let w = f.word(w);
+                                    live.reach.contains(w) || SEED_IDENTS.contains(&w)
+                                }) =>
+                        {
+                            live.reach.insert(name);
+                        }
+                        // A constant or static that holds a client: read where it is used.
+                        DefKind::Const
+                            if d.code.iter().any(|&w| {
+                                let w = f.word(w);
+                                SEED_IDENTS.contains(&w) || live.reach.contains(w)
+                            }) =>
+                        {
+                            live.any.insert(name);
+                        }
+                        _ => continue,
+                    }
+                    *done = true;
+                    grew = true;
+                }
+                for &(from, to) in &f.renamed {
+                    let (from, to) = (f.word(from), f.word(to));
+                    if to == "_" {
+                        continue;
+                    }
+                    let reach = from == "self"
+                        || live.reach.contains(from)
+                        || live.free.contains_key(from)
+                        || live.methods.contains_key(from);
+                    if reach && !live.reach.contains(to) {
+                        live.reach.insert(to.to_owned());
+                        grew = true;
+                    } else if live.any.contains(from) && !live.any.contains(to) {
+                        live.any.insert(to.to_owned());
+                        grew = true;
+                    }
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        live
+    }
+
+    /// Whether a call of a file reaches a live function, as the analysis would resolve it
+    /// (see `flow::Flow::helper`): `name()` a free one; `x.name()` one when every method of
+    /// that name is live, `self.name()` any live method; `Owner::name()` one of that `impl`,
+    /// or any one for a module path, `Self` or an alias.
+    fn calls(&self, f: &Facts, call: Shape) -> bool {
+        match call {
+            Shape::Bare(w) => self.free.contains_key(f.word(w)),
+            Shape::Method(w, on_self) => self.method(f.word(w), on_self),
+            Shape::Owned(owner, w) => self.owned(f.word(owner), f.word(w)),
+        }
+    }
+
+    fn method(&self, name: &str, on_self: bool) -> bool {
+        self.methods.get(name).is_some_and(|live| {
+            on_self || live.len() >= self.method_counts.get(name).copied().unwrap_or(0)
+        })
+    }
+
+    fn owned(&self, owner: &str, name: &str) -> bool {
+        let loose = !owner.starts_with(|c: char| c.is_uppercase())
+            || owner == "Self"
+            || self.reach.contains(owner);
+        let of = |owners: &Vec<Option<String>>| owners.iter().any(|o| o.as_deref() == Some(owner));
+        // `Type::method(&x)` calls a method of that type's `impl`.
+        self.free
+            .get(name)
+            .is_some_and(|owners| loose || of(owners))
+            || self.methods.get(name).is_some_and(of)
+    }
+
+    /// Whether the analysis may read the body of the function `name`, given its text (from
+    /// `fn` to its closing brace) and, for a method, its `impl` header: an attribute names
+    /// it, its texts name a live word or call a live function (decided on the text again,
+    /// which also guards against a function the token scan saw otherwise than syn), or it is
+    /// a method that uses a field of `self` with a producer or consumer method.
+    pub(crate) fn keeps(&self, name: &str, text: &str, header: Option<&str>) -> bool {
+        if self.named.contains(name) {
+            return true;
+        }
+        let (toks, _) = tokens(text);
+        // The first two tokens are `fn` and the name: a function sharing its name with a
+        // live one is not read for that alone.
+        let own = idents(&toks, 2);
+        let named = |w: &str| self.any.contains(w) || self.reach.contains(w);
+        let reads = own.iter().any(|w| named(w))
+            || shapes(&toks, 2..toks.len()).any(|(shape, w, owner)| match shape {
+                ShapeOf::Bare => self.free.contains_key(w),
+                ShapeOf::Method(on_self) => self.method(w, on_self),
+                ShapeOf::Owned => self.owned(owner, w),
+            });
+        reads
+            || header.is_some_and(|h| {
+                let (head, _) = tokens(h);
+                idents(&head, 0).iter().any(|w| named(w))
+                    || own.iter().any(|w| {
+                        super::flow::PRODUCER_METHODS.contains(w)
+                            || super::flow::CONSUMER_METHODS.contains(w)
+                    }) && own.contains(&"self")
+            })
+    }
 }
 
 /// A function the analysis may resolve a call to (a config helper or a creator), by the
@@ -1232,5 +1688,58 @@ mod tests {
         let with_mod = facts("fn a() {}\nmod tests { fn t() {} }\n");
         assert_eq!(with_mod.own_fns, None);
         assert!(!with_mod.defines_fn("a"));
+    }
+
+    /// Whether `live` keeps the body of the free function `name` of `text` (its text runs
+    /// from `fn` to the first `}` at the start of a line).
+    fn keeps(live: &Live, text: &str, name: &str) -> bool {
+        let at = text.find(&format!("fn {name}(")).expect("function in text");
+        let end = at + text[at..].find("\n}").map_or(text.len() - at, |e| e + 2);
+        live.keeps(name, &text[at..end], None)
+    }
+
+    #[test]
+    fn live_bodies_are_those_that_reach_a_client() {
+        let helpers = "use rdkafka::config::ClientConfig;\n\
+            pub fn base() -> ClientConfig {\n    ClientConfig::new()\n}\n\
+            pub fn work(xs: &[u64]) -> u64 {\n    let v = Vec::new();\n    xs.len() as u64 + v.len() as u64\n}\n\
+            #[derive(serde::Deserialize)]\npub struct S {\n    #[serde(default = \"session\")]\n    pub t: u64,\n}\n\
+            pub fn session() -> u64 {\n    6000\n}\n";
+        let callers = "use crate::helpers::base as make;\n\
+            pub fn consumer() -> rdkafka::consumer::StreamConsumer {\n    make().create().unwrap()\n}\n\
+            pub fn outer() -> u64 {\n    let c = consumer();\n    0\n}\n\
+            pub fn unrelated() -> u64 {\n    helper_of_nothing(1)\n}\n\
+            trait Ext {\n    fn tune(&mut self);\n}\n\
+            impl Ext for ClientConfig {\n    fn tune(&mut self) {\n        self.set(\"a\", \"b\");\n    }\n}\n\
+            impl Other {\n    fn tune(&mut self) {\n        self.x = 1;\n    }\n}\n";
+        let facts = [facts(helpers), facts(callers)];
+        let live = Live::new(&facts);
+        assert!(keeps(&live, helpers, "base"), "names the config type");
+        assert!(!keeps(&live, helpers, "work"), "`Vec::new()` is no helper");
+        assert!(keeps(&live, helpers, "session"), "named by `default = ..`");
+        assert!(keeps(&live, callers, "consumer"), "creates");
+        assert!(keeps(&live, callers, "outer"), "calls a creator");
+        assert!(!keeps(&live, callers, "unrelated"));
+        assert!(live.keeps(
+            "tune",
+            "fn tune(&mut self) {\n        self.set(\"a\", \"b\");\n    }",
+            Some("impl Ext for ClientConfig ")
+        ));
+        assert!(!live.keeps(
+            "tune",
+            "fn tune(&mut self) {\n        self.x = 1;\n    }",
+            Some("impl Other ")
+        ));
+        // A use of a client held in a field of `self`.
+        assert!(live.keeps(
+            "poll",
+            "fn poll(&self) {\n        self.c.recv();\n    }",
+            Some("impl Source ")
+        ));
+        assert!(!live.keeps(
+            "poll",
+            "fn poll(&self) {\n        self.c.recv();\n    }",
+            None
+        ));
     }
 }
