@@ -296,11 +296,9 @@ impl ScanMemo {
 /// The shapes of the creators of one name, as calls match them.
 #[derive(Default)]
 struct Shapes {
-    /// One without `self`: `name()`, `module::name()`.
-    free: bool,
     /// How many take `self`: `x.name()`.
     methods: usize,
-    /// One outside any `impl`: `module::name()`.
+    /// One outside any `impl`: `name()`, `module::name()`.
     module_fn: bool,
     /// The `Self` types of those in an `impl` (`Type::name()`, `Self::name()` there), when
     /// there are some.
@@ -311,8 +309,6 @@ impl Shapes {
     fn add(&mut self, f: FnRef<'_>) {
         if f.sig.receiver().is_some() {
             self.methods += 1;
-        } else {
-            self.free = true;
         }
         match f.self_ty {
             None => self.module_fn = true,
@@ -329,7 +325,8 @@ impl Shapes {
     fn matches(&self, call: &Call, caller: Option<&str>, methods: usize) -> bool {
         let owned_by = |owner: &str| self.owners.as_ref().is_some_and(|o| o.contains(owner));
         match call {
-            Call::Bare(_) => self.free,
+            // `name()` calls a free function, never an `impl`'s.
+            Call::Bare(_) => self.module_fn,
             Call::Method(_, true) if caller.is_some_and(owned_by) => self.methods > 0,
             Call::Method(..) => self.methods > 0 && self.methods >= methods,
             // `module::name()`, written in lower case; `Type::name()`.

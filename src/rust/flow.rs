@@ -1498,7 +1498,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
         // `Type::name()` calls an item of that type's `impl`, never a free function or another
         // type's (`Vec::new()` is no helper `new` of the crate); `Self` and aliases may stand
-        // for any type.
+        // for any type. `name()` and `module::name()` never call an `impl`'s function.
         let typed = owner.filter(|o| {
             o.starts_with(|c: char| c.is_uppercase())
                 && *o != "Self"
@@ -1516,6 +1516,9 @@ impl<'i, 'a> Flow<'i, 'a> {
                     c.method
                 } else if typed.is_some() {
                     owned_by_path
+                } else if owner.is_none_or(|o| o.starts_with(|c: char| c.is_lowercase())) {
+                    // `name()` and `module::name()` call free functions.
+                    c.owner.is_none()
                 } else {
                     !c.method || owned_by_path
                 }

@@ -138,7 +138,9 @@ pub(crate) fn analyze_modules(
                         .as_ref()
                         .filter(|_| !crate::suppress::mentioned(text.as_bytes()))
                     {
-                        p.prune(text, &|name, body, header| live.keeps(name, body, header));
+                        p.prune(text, &|name, body, header| {
+                            live.keeps((&lexed[n], n), name, body, header)
+                        });
                     }
                     parsed.push((file, p));
                 }

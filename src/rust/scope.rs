@@ -755,8 +755,10 @@ fn define<'t>(
         field_defs(toks, in_attr, n..end, words, out);
     }
     let has_body = kind == DefKind::Fn && toks.get(end.wrapping_sub(1)) == Some(&Tok::Punct(b'}'));
+    // A function's own name, after `fn`, is no call.
     let calls = if matches!(kind, DefKind::Fn | DefKind::Const) {
-        range_calls(toks, n..end, words)
+        let from = if kind == DefKind::Fn { n + 2 } else { n };
+        range_calls(toks, from.min(end)..end, words)
     } else {
         Vec::new()
     };
@@ -1010,7 +1012,7 @@ pub(crate) struct Live {
     /// idents above, statics and constants holding a client.
     any: HashSet<String>,
     /// Live functions without `self`, by name, with the type of their `impl` if any.
-    free: HashMap<String, Vec<Option<String>>>,
+    free: HashMap<String, Vec<(Option<String>, usize)>>,
     /// Live functions taking `self`, by name, with the type of their `impl`.
     methods: HashMap<String, Vec<Option<String>>>,
     /// How many functions taking `self` the crate defines, by name.
@@ -1042,7 +1044,7 @@ impl Live {
         let mut done: Vec<Vec<bool>> = facts.iter().map(|f| vec![false; f.defs.len()]).collect();
         loop {
             let mut grew = false;
-            for (f, done) in facts.iter().zip(&mut done) {
+            for (file, (f, done)) in facts.iter().zip(&mut done).enumerate() {
                 for (d, done) in f.defs.iter().zip(done.iter_mut()) {
                     if *done || f.word(d.name) == "_" {
                         continue;
@@ -1050,19 +1052,20 @@ impl Live {
                     let name = f.word(d.name).to_owned();
                     let reaches = |live: &Live| {
                         d.code.iter().any(|&w| live.reach.contains(f.word(w)))
-                            || d.calls.iter().any(|c| creates(f, *c) || live.calls(f, *c))
+                            || d.calls
+                                .iter()
+                                .any(|c| creates(f, *c) || live.calls(f, file, *c))
                     };
                     match d.kind {
                         // A function that builds, edits or creates with a config, or calls
                         // one that does: the analysis may evaluate it at its call sites.
                         DefKind::Fn if d.body && reaches(&live) => {
                             let owner = d.owner.map(|o| f.word(o).to_owned());
-                            let by_name = if d.method {
-                                &mut live.methods
+                            if d.method {
+                                live.methods.entry(name).or_default().push(owner);
                             } else {
-                                &mut live.free
-                            };
-                            by_name.entry(name).or_default().push(owner);
+                                live.free.entry(name).or_default().push((owner, file));
+                            }
                         }
                         // Aliases and macros of config or client types, or that create.
                         DefKind::Alias | DefKind::Macro
@@ -1122,12 +1125,21 @@ impl Live {
     /// (see `flow::Flow::helper`): `name()` a free one; `x.name()` one when every method of
     /// that name is live, `self.name()` any live method; `Owner::name()` one of that `impl`,
     /// or any one for a module path, `Self` or an alias.
-    fn calls(&self, f: &Facts, call: Shape) -> bool {
+    fn calls(&self, f: &Facts, file: usize, call: Shape) -> bool {
         match call {
-            Shape::Bare(w) => self.free.contains_key(f.word(w)),
+            Shape::Bare(w) => self.bare(f, file, f.word(w)),
             Shape::Method(w, on_self) => self.method(f.word(w), on_self),
             Shape::Owned(owner, w) => self.owned(f.word(owner), f.word(w)),
         }
+    }
+
+    /// `name()` in file `file`: the file's own free function of that name when it has one,
+    /// else any live function of that name without `self`.
+    fn bare(&self, f: &Facts, file: usize, name: &str) -> bool {
+        self.free.get(name).is_some_and(|live| {
+            live.iter()
+                .any(|(owner, of)| owner.is_none() && (!f.defines_fn(name) || *of == file))
+        })
     }
 
     fn method(&self, name: &str, on_self: bool) -> bool {
@@ -1137,23 +1149,33 @@ impl Live {
     }
 
     fn owned(&self, owner: &str, name: &str) -> bool {
-        let loose = !owner.starts_with(|c: char| c.is_uppercase())
-            || owner == "Self"
-            || self.reach.contains(owner);
-        let of = |owners: &Vec<Option<String>>| owners.iter().any(|o| o.as_deref() == Some(owner));
-        // `Type::method(&x)` calls a method of that type's `impl`.
-        self.free
+        let module = !owner.starts_with(|c: char| c.is_uppercase());
+        let any = owner == "Self" || self.reach.contains(owner);
+        let of = |o: &Option<String>| o.as_deref() == Some(owner);
+        // `module::name()` calls a free function, `Type::name()` one of that type's `impl`
+        // (a method too: `Type::method(&x)`).
+        self.free.get(name).is_some_and(|live| {
+            live.iter()
+                .any(|(o, _)| any || if module { o.is_none() } else { of(o) })
+        }) || self
+            .methods
             .get(name)
-            .is_some_and(|owners| loose || of(owners))
-            || self.methods.get(name).is_some_and(of)
+            .is_some_and(|live| live.iter().any(|o| any || of(o)))
     }
 
-    /// Whether the analysis may read the body of the function `name`, given its text (from
-    /// `fn` to its closing brace) and, for a method, its `impl` header: an attribute names
+    /// Whether the analysis may read the body of the function `name` of file `file` (with
+    /// its facts), given its text (from `fn` to its closing brace) and, for a method, its
+    /// `impl` header: an attribute names
     /// it, its texts name a live word or call a live function (decided on the text again,
     /// which also guards against a function the token scan saw otherwise than syn), or it is
     /// a method that uses a field of `self` with a producer or consumer method.
-    pub(crate) fn keeps(&self, name: &str, text: &str, header: Option<&str>) -> bool {
+    pub(crate) fn keeps(
+        &self,
+        (facts, file): (&Facts, usize),
+        name: &str,
+        text: &str,
+        header: Option<&str>,
+    ) -> bool {
         if self.named.contains(name) {
             return true;
         }
@@ -1164,7 +1186,7 @@ impl Live {
         let named = |w: &str| self.any.contains(w) || self.reach.contains(w);
         let reads = own.iter().any(|w| named(w))
             || shapes(&toks, 2..toks.len()).any(|(shape, w, owner)| match shape {
-                ShapeOf::Bare => self.free.contains_key(w),
+                ShapeOf::Bare => self.bare(facts, file, w),
                 ShapeOf::Method(on_self) => self.method(w, on_self),
                 ShapeOf::Owned => self.owned(owner, w),
             });
@@ -1692,10 +1714,10 @@ mod tests {
 
     /// Whether `live` keeps the body of the free function `name` of `text` (its text runs
     /// from `fn` to the first `}` at the start of a line).
-    fn keeps(live: &Live, text: &str, name: &str) -> bool {
+    fn keeps(live: &Live, (facts, file): (&Facts, usize), text: &str, name: &str) -> bool {
         let at = text.find(&format!("fn {name}(")).expect("function in text");
         let end = at + text[at..].find("\n}").map_or(text.len() - at, |e| e + 2);
-        live.keeps(name, &text[at..end], None)
+        live.keeps((facts, file), name, &text[at..end], None)
     }
 
     #[test]
@@ -1712,31 +1734,52 @@ mod tests {
             trait Ext {\n    fn tune(&mut self);\n}\n\
             impl Ext for ClientConfig {\n    fn tune(&mut self) {\n        self.set(\"a\", \"b\");\n    }\n}\n\
             impl Other {\n    fn tune(&mut self) {\n        self.x = 1;\n    }\n}\n";
-        let facts = [facts(helpers), facts(callers)];
+        // `base()` in a file with a `base` of its own calls that one.
+        let own = "pub fn base() -> u64 {\n    1\n}\npub fn user() -> u64 {\n    base()\n}\n";
+        let other = "pub fn user() -> u64 {\n    base();\n    0\n}\n";
+        let facts = [facts(helpers), facts(callers), facts(own), facts(other)];
         let live = Live::new(&facts);
-        assert!(keeps(&live, helpers, "base"), "names the config type");
-        assert!(!keeps(&live, helpers, "work"), "`Vec::new()` is no helper");
-        assert!(keeps(&live, helpers, "session"), "named by `default = ..`");
-        assert!(keeps(&live, callers, "consumer"), "creates");
-        assert!(keeps(&live, callers, "outer"), "calls a creator");
-        assert!(!keeps(&live, callers, "unrelated"));
+        assert!(!keeps(&live, (&facts[2], 2), own, "user"));
+        assert!(keeps(&live, (&facts[3], 3), other, "user"));
+        assert!(
+            keeps(&live, (&facts[0], 0), helpers, "base"),
+            "names the config type"
+        );
+        assert!(
+            !keeps(&live, (&facts[0], 0), helpers, "work"),
+            "`Vec::new()` is no helper"
+        );
+        assert!(
+            keeps(&live, (&facts[0], 0), helpers, "session"),
+            "named by `default = ..`"
+        );
+        assert!(keeps(&live, (&facts[1], 1), callers, "consumer"), "creates");
+        assert!(
+            keeps(&live, (&facts[1], 1), callers, "outer"),
+            "calls a creator"
+        );
+        assert!(!keeps(&live, (&facts[1], 1), callers, "unrelated"));
         assert!(live.keeps(
+            (&facts[1], 1),
             "tune",
             "fn tune(&mut self) {\n        self.set(\"a\", \"b\");\n    }",
             Some("impl Ext for ClientConfig ")
         ));
         assert!(!live.keeps(
+            (&facts[1], 1),
             "tune",
             "fn tune(&mut self) {\n        self.x = 1;\n    }",
             Some("impl Other ")
         ));
         // A use of a client held in a field of `self`.
         assert!(live.keeps(
+            (&facts[1], 1),
             "poll",
             "fn poll(&self) {\n        self.c.recv();\n    }",
             Some("impl Source ")
         ));
         assert!(!live.keeps(
+            (&facts[1], 1),
             "poll",
             "fn poll(&self) {\n        self.c.recv();\n    }",
             None
