@@ -962,6 +962,38 @@ fn string_words(literal: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// The Fx hash (as rustc uses): the closure hashes many short words.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fx>>;
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+
 /// Words that make a function's body matter to the analysis by themselves, besides the
 /// seeds: creating a client, and the methods whose use on a client decides its role.
 const ROLE_IDENTS: [&str; 4] = ["create", "subscribe", "assign", "incremental_assign"];
@@ -974,6 +1006,29 @@ const CREATION_IDENTS: [&str; 3] = [
     "FromClientConfig",
     "FromClientConfigAndContext",
 ];
+
+/// What the worklist of [`Live::new`] holds: the calls to look at again, by key (see
+/// `Live::key`), in one file only or in all.
+struct Key {
+    owner: String,
+    name: String,
+    file: Option<usize>,
+}
+
+impl Key {
+    fn any(name: String) -> Key {
+        Key {
+            owner: String::new(),
+            name,
+            file: None,
+        }
+    }
+}
+
+/// Whether `Owner::name()` names a type (not a module, not `Self`).
+fn typed(owner: &str) -> bool {
+    owner.starts_with(|c: char| c.is_uppercase()) && owner != "Self"
+}
 
 /// Whether a call creates a client by its shape: `.create()`, `.create_with_context(..)`,
 /// `T::from_config(..)`.
@@ -1007,18 +1062,19 @@ pub(crate) struct Live {
     /// Words that make a function a helper the analysis may evaluate at its call sites
     /// (and so make its callers read): [`CREATION_IDENTS`], aliases of config or client
     /// types, macros that create, names a `use` gives those.
-    reach: HashSet<String>,
+    reach: FxSet<String>,
     /// Words that make a body read wherever they occur, and no more: the seeds, the other
     /// idents above, statics and constants holding a client.
-    any: HashSet<String>,
-    /// Live functions without `self`, by name, with the type of their `impl` if any.
-    free: HashMap<String, Vec<(Option<String>, usize)>>,
+    any: FxSet<String>,
+    /// Live functions without `self`, by name, with the type of their `impl` if any and
+    /// their file.
+    free: FxMap<String, Vec<(Option<String>, usize)>>,
     /// Live functions taking `self`, by name, with the type of their `impl`.
-    methods: HashMap<String, Vec<Option<String>>>,
+    methods: FxMap<String, Vec<Option<String>>>,
     /// How many functions taking `self` the crate defines, by name.
     method_counts: HashMap<String, usize>,
     /// Names of functions read only for themselves: named by an attribute.
-    named: HashSet<String>,
+    named: FxSet<String>,
 }
 
 impl Live {
@@ -1041,75 +1097,144 @@ impl Live {
             live.named
                 .extend(f.defaults.iter().map(|&id| f.word(id).to_owned()));
         }
-        let mut done: Vec<Vec<bool>> = facts.iter().map(|f| vec![false; f.defs.len()]).collect();
+        live.types(facts);
+        // The functions: those whose code names a config or client type or creates, then,
+        // through a worklist, those that call a live one.
+        // Callers by what they call: `(Type, name)` for `Type::name()`, `("", name)` else.
+        let mut callers: FxMap<(&str, &str), Vec<(usize, usize)>> = FxMap::default();
+        let mut queue: Vec<Key> = Vec::new();
+        for (file, f) in facts.iter().enumerate() {
+            let reach: Vec<bool> = f.words.iter().map(|w| live.reach.contains(w)).collect();
+            for (n, d) in f.defs.iter().enumerate() {
+                if d.kind != DefKind::Fn || !d.body || f.word(d.name) == "_" {
+                    continue;
+                }
+                let named = d
+                    .code
+                    .iter()
+                    .any(|&w| reach.get(w as usize).copied().unwrap_or(false));
+                if named || d.calls.iter().any(|c| creates(f, *c)) {
+                    queue.extend(live.add_fn(f, file, d));
+                    continue;
+                }
+                for call in &d.calls {
+                    callers
+                        .entry(live.key(f, *call))
+                        .or_default()
+                        .push((file, n));
+                }
+            }
+        }
+        let mut renames: FxMap<&str, Vec<(usize, &str)>> = FxMap::default();
+        for (file, f) in facts.iter().enumerate() {
+            for &(from, to) in &f.renamed {
+                if f.word(to) != "_" {
+                    renames
+                        .entry(f.word(from))
+                        .or_default()
+                        .push((file, f.word(to)));
+                }
+            }
+        }
+        let mut seen: FxSet<(usize, usize)> = FxSet::default();
+        while let Some(Key {
+            owner,
+            name,
+            file: only,
+        }) = queue.pop()
+        {
+            // A name a `use` gives a live function is one too (`use a::make as mk; mk()`).
+            for &(file, to) in renames.get(name.as_str()).into_iter().flatten() {
+                if !live.free.contains_key(to) {
+                    live.free
+                        .entry(to.to_owned())
+                        .or_default()
+                        .push((None, file));
+                    queue.push(Key::any(to.to_owned()));
+                }
+            }
+            let key = (owner.as_str(), name.as_str());
+            for &(file, n) in callers.get(&key).into_iter().flatten() {
+                if only.is_some_and(|only| only != file) || seen.contains(&(file, n)) {
+                    continue;
+                }
+                let (f, d) = (&facts[file], &facts[file].defs[n]);
+                if d.calls.iter().any(|c| live.calls(f, file, *c)) {
+                    seen.insert((file, n));
+                    queue.extend(live.add_fn(f, file, d));
+                }
+            }
+        }
+        live
+    }
+
+    /// What a call is indexed by in the worklist: `(Type, name)` for `Type::name()` of a type
+    /// that is not `Self` or an alias, `("", name)` for every other shape.
+    fn key<'f>(&self, f: &'f Facts, call: Shape) -> (&'f str, &'f str) {
+        match call {
+            Shape::Owned(owner, w)
+                if typed(f.word(owner)) && !self.reach.contains(f.word(owner)) =>
+            {
+                (f.word(owner), f.word(w))
+            }
+            Shape::Bare(w) | Shape::Method(w, _) | Shape::Owned(_, w) => ("", f.word(w)),
+        }
+    }
+
+    /// The aliases and macros of config or client types (or that create), the constants
+    /// and statics holding a client, and the names `use` items give them.
+    fn types(&mut self, facts: &[Facts]) {
         loop {
             let mut grew = false;
-            for (file, (f, done)) in facts.iter().zip(&mut done).enumerate() {
-                for (d, done) in f.defs.iter().zip(done.iter_mut()) {
-                    if *done || f.word(d.name) == "_" {
-                        continue;
-                    }
-                    let name = f.word(d.name).to_owned();
-                    let reaches = |live: &Live| {
-                        d.code.iter().any(|&w| live.reach.contains(f.word(w)))
-                            || d.calls
-                                .iter()
-                                .any(|c| creates(f, *c) || live.calls(f, file, *c))
+            for f in facts {
+                for d in &f.defs {
+                    let name = f.word(d.name);
+                    let words = || {
+                        d.code
+                            .iter()
+                            .copied()
+                            .chain(d.calls.iter().filter_map(|c| match c {
+                                Shape::Bare(w) => Some(*w),
+                                _ => None,
+                            }))
                     };
-                    match d.kind {
-                        // A function that builds, edits or creates with a config, or calls
-                        // one that does: the analysis may evaluate it at its call sites.
-                        DefKind::Fn if d.body && reaches(&live) => {
-                            let owner = d.owner.map(|o| f.word(o).to_owned());
-                            if d.method {
-                                live.methods.entry(name).or_default().push(owner);
-                            } else {
-                                live.free.entry(name).or_default().push((owner, file));
-                            }
-                        }
-                        // Aliases and macros of config or client types, or that create.
-                        DefKind::Alias | DefKind::Macro
-                            if d.code
-                                .iter()
-                                .chain(d.calls.iter().filter_map(|c| match c {
-                                    Shape::Bare(w) => Some(w),
-                                    _ => None,
-                                }))
-                                .any(|&w| {
-                                    let w = f.word(w);
-                                    live.reach.contains(w) || SEED_IDENTS.contains(&w)
-                                }) =>
-                        {
-                            live.reach.insert(name);
-                        }
-                        // A constant or static that holds a client: read where it is used.
-                        DefKind::Const
-                            if d.code.iter().any(|&w| {
+                    let (set, hit) = match d.kind {
+                        DefKind::Alias | DefKind::Macro => (
+                            &self.reach,
+                            words().any(|w| {
                                 let w = f.word(w);
-                                SEED_IDENTS.contains(&w) || live.reach.contains(w)
-                            }) =>
-                        {
-                            live.any.insert(name);
-                        }
+                                self.reach.contains(w) || SEED_IDENTS.contains(&w)
+                            }),
+                        ),
+                        DefKind::Const => (
+                            &self.any,
+                            d.code.iter().any(|&w| {
+                                let w = f.word(w);
+                                SEED_IDENTS.contains(&w) || self.reach.contains(w)
+                            }),
+                        ),
                         _ => continue,
+                    };
+                    if hit && name != "_" && !set.contains(name) {
+                        let set = if d.kind == DefKind::Const {
+                            &mut self.any
+                        } else {
+                            &mut self.reach
+                        };
+                        set.insert(name.to_owned());
+                        grew = true;
                     }
-                    *done = true;
-                    grew = true;
                 }
                 for &(from, to) in &f.renamed {
                     let (from, to) = (f.word(from), f.word(to));
                     if to == "_" {
                         continue;
                     }
-                    let reach = from == "self"
-                        || live.reach.contains(from)
-                        || live.free.contains_key(from)
-                        || live.methods.contains_key(from);
-                    if reach && !live.reach.contains(to) {
-                        live.reach.insert(to.to_owned());
+                    if (from == "self" || self.reach.contains(from)) && !self.reach.contains(to) {
+                        self.reach.insert(to.to_owned());
                         grew = true;
-                    } else if live.any.contains(from) && !live.any.contains(to) {
-                        live.any.insert(to.to_owned());
+                    } else if self.any.contains(from) && !self.any.contains(to) {
+                        self.any.insert(to.to_owned());
                         grew = true;
                     }
                 }
@@ -1118,7 +1243,54 @@ impl Live {
                 break;
             }
         }
-        live
+    }
+
+    /// Records a live function; returns the keys of the calls that may reach it now and did
+    /// not before, for the worklist: its name when it is the first of that name, or a method
+    /// (which may complete its name's count), or a module's own function (which its own
+    /// file's bare calls reach); `(Type, name)` for a function of an `impl`.
+    fn add_fn(&mut self, f: &Facts, file: usize, d: &Def) -> Vec<Key> {
+        let name = f.word(d.name).to_owned();
+        let owner = d.owner.map(|o| f.word(o).to_owned());
+        let fresh = !self.free.contains_key(&name) && !self.methods.contains_key(&name);
+        let mut keys = Vec::new();
+        if let Some(owner) = owner.iter().find(|o| typed(o)) {
+            keys.push(Key {
+                owner: owner.clone(),
+                name: name.clone(),
+                file: None,
+            });
+        }
+        let first_free = owner.is_none()
+            && !self
+                .free
+                .get(&name)
+                .is_some_and(|defs| defs.iter().any(|(o, _)| o.is_none()));
+        if d.method {
+            let methods = self.methods.entry(name.clone()).or_default();
+            methods.push(owner);
+            // `x.name()` reaches methods once every method of the name is live.
+            let all = self.method_counts.get(&name).copied().unwrap_or(0);
+            if fresh || methods.len() == all {
+                keys.push(Key::any(name));
+            }
+        } else {
+            self.free
+                .entry(name.clone())
+                .or_default()
+                .push((owner.clone(), file));
+            if fresh || first_free {
+                keys.push(Key::any(name));
+            } else if owner.is_none() && f.defines_fn(&name) {
+                // Bare calls in its own file reach it.
+                keys.push(Key {
+                    owner: String::new(),
+                    name,
+                    file: Some(file),
+                });
+            }
+        }
+        keys
     }
 
     /// Whether a call of a file reaches a live function, as the analysis would resolve it
@@ -1150,7 +1322,7 @@ impl Live {
 
     fn owned(&self, owner: &str, name: &str) -> bool {
         let module = !owner.starts_with(|c: char| c.is_uppercase());
-        let any = owner == "Self" || self.reach.contains(owner);
+        let any = !module && !typed(owner) || self.reach.contains(owner);
         let of = |o: &Option<String>| o.as_deref() == Some(owner);
         // `module::name()` calls a free function, `Type::name()` one of that type's `impl`
         // (a method too: `Type::method(&x)`).
