@@ -131,7 +131,7 @@ impl<'e> Visit<'e> for Scan<'_, '_> {
 /// that does. Calls are matched by name and shape, not resolved: `x.name()` matches methods,
 /// `Type::name()` functions of that `impl` or of a module, `name()` free functions. Counting
 /// one function too many costs only time (a creator is evaluated at its call sites).
-pub(super) fn creators(index: &CrateIndex<'_>, memo: &mut ScanMemo) -> HashSet<usize> {
+pub(super) fn creators(index: &CrateIndex<'_>, memo: &mut ScanMemo<'_>) -> HashSet<usize> {
     memo.refresh(index);
     let fns: Vec<(FnRef<'_>, &Scanned)> = index
         .all_fns
@@ -195,14 +195,26 @@ struct Scanned {
 /// types come from every file, parsed or not). When those change, every file is scanned
 /// again.
 #[derive(Default)]
-pub(crate) struct ScanMemo {
+pub(crate) struct ScanMemo<'m> {
     inputs: Vec<(String, FileId)>,
     macros: Vec<(String, MacroClient)>,
     by_file: HashMap<FileId, Vec<Scanned>>,
+    /// Whether a file names a word: when given, only the files that name a changed alias or
+    /// macro are scanned again.
+    mentions: Option<&'m (dyn Fn(FileId, &str) -> bool + Sync)>,
 }
 
-impl ScanMemo {
-    /// Forgets every scan when the crate-wide inputs of a scan differ from the last ones.
+impl<'m> ScanMemo<'m> {
+    pub(crate) fn new(mentions: &'m (dyn Fn(FileId, &str) -> bool + Sync)) -> Self {
+        ScanMemo {
+            mentions: Some(mentions),
+            ..ScanMemo::default()
+        }
+    }
+
+    /// Forgets the scans that the crate-wide inputs changed since the last ones may change:
+    /// those of the files that name a changed alias or macro (or an alias through one), or
+    /// every scan without [`ScanMemo::new`]'s `mentions`.
     fn refresh(&mut self, index: &CrateIndex<'_>) {
         let mut inputs: Vec<(String, FileId)> = index
             .aliases
@@ -216,16 +228,40 @@ impl ScanMemo {
             .map(|(name, m)| (name.clone(), *m))
             .collect();
         macros.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if inputs != self.inputs || macros != self.macros {
-            self.by_file.clear();
-            self.inputs = inputs;
-            self.macros = macros;
+        if inputs == self.inputs && macros == self.macros {
+            return;
         }
+        match self.mentions {
+            None => self.by_file.clear(),
+            Some(mentions) => {
+                let mut changed = differing(&self.inputs, &inputs);
+                changed.extend(differing(&self.macros, &macros));
+                // An alias of a changed alias changes too.
+                loop {
+                    let through: Vec<String> = index
+                        .aliases
+                        .iter()
+                        .filter(|(name, (_, ty))| {
+                            !changed.contains(*name) && names_any(ty, &changed)
+                        })
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    if through.is_empty() {
+                        break;
+                    }
+                    changed.extend(through);
+                }
+                self.by_file
+                    .retain(|file, _| !changed.iter().any(|name| mentions(*file, name)));
+            }
+        }
+        self.inputs = inputs;
+        self.macros = macros;
     }
 
     /// The scan of every function of the index, in `all_fns` order (those of a file not
     /// scanned before, or scanned with other functions, are scanned now).
-    fn scanned<'m>(&'m mut self, index: &CrateIndex<'_>) -> Vec<&'m Scanned> {
+    fn scanned<'s>(&'s mut self, index: &CrateIndex<'_>) -> Vec<&'s Scanned> {
         let config_aliases: Vec<String> = index
             .aliases
             .iter()
@@ -291,6 +327,33 @@ impl ScanMemo {
             })
             .collect()
     }
+}
+
+/// The names whose entries differ between two sorted lists of `(name, what)`.
+fn differing<T: PartialEq>(old: &[(String, T)], new: &[(String, T)]) -> HashSet<String> {
+    fn find<'l, T>(list: &'l [(String, T)], name: &str) -> Option<&'l T> {
+        list.binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| &list[i].1)
+    }
+    old.iter()
+        .chain(new)
+        .filter(|(name, _)| find(old, name) != find(new, name))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Whether a type names one of `names`.
+fn names_any(ty: &syn::Type, names: &HashSet<String>) -> bool {
+    struct Find<'n>(&'n HashSet<String>, bool);
+    impl<'e> Visit<'e> for Find<'_> {
+        fn visit_ident(&mut self, i: &'e proc_macro2::Ident) {
+            self.1 |= self.0.contains(&i.to_string());
+        }
+    }
+    let mut find = Find(names, false);
+    find.visit_type(ty);
+    find.1
 }
 
 /// The shapes of the creators of one name, as calls match them.

@@ -217,7 +217,7 @@ const PASSTHROUGH: [&str; 12] = [
 /// aliases.
 pub(crate) fn known(
     index: &CrateIndex<'_>,
-    memo: &mut super::creators::ScanMemo,
+    memo: &mut super::creators::ScanMemo<'_>,
 ) -> super::scope::Known {
     let creators = super::creators::creators(index, memo);
     let mut reachable: Vec<super::scope::Reachable> = index
@@ -279,7 +279,7 @@ pub(crate) fn known(
 }
 
 impl<'i, 'a> Flow<'i, 'a> {
-    pub(crate) fn new(index: &'i CrateIndex<'a>, memo: &mut super::creators::ScanMemo) -> Self {
+    pub(crate) fn new(index: &'i CrateIndex<'a>, memo: &mut super::creators::ScanMemo<'_>) -> Self {
         let creators = super::creators::creators(index, memo);
         let mut helpers: HashMap<String, Vec<Candidate<'a>>> = HashMap::new();
         for f in &index.all_fns {

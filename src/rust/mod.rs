@@ -58,7 +58,7 @@ pub(crate) fn analyze_crate(
     files: &[(FileId, parse::Parsed)],
     module_of: ModuleOf<'_>,
     wide: &CrateWide,
-    memo: &mut creators::ScanMemo,
+    memo: &mut creators::ScanMemo<'_>,
 ) -> Vec<Construction> {
     let mut index = index::CrateIndex::new(files, module_of);
     wide.apply(&mut index);
@@ -162,7 +162,14 @@ pub(crate) fn analyze_modules(
             .map(|(name, n)| (name, sources[n].0))
             .collect(),
     };
-    let mut memo = creators::ScanMemo::default();
+    let position: std::collections::HashMap<FileId, usize> =
+        sources.iter().enumerate().map(|(n, (file, _))| (*file, n)).collect();
+    let mentions = |file: FileId, name: &str| {
+        position
+            .get(&file)
+            .is_none_or(|&n| lexed[n].words.iter().any(|w| w == name))
+    };
+    let mut memo = creators::ScanMemo::new(&mentions);
     if prefilter {
         let mut closure = scope::Closure::new(&lexed, wide.loads_env);
         let mut done = vec![false; sources.len()];
