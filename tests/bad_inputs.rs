@@ -89,7 +89,13 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
     let cases: Vec<(&str, String)> = vec![
         (
             "syntax/src/lib.rs",
-            format!("{USES_RDKAFKA}fn main() {{ let = 1; }}\n"),
+            format!("{USES_RDKAFKA}fn main(_: ClientConfig) {{ let = 1; }}\n"),
+        ),
+        // A body the analysis does not read is not parsed: its error keeps nothing from
+        // being checked, and the file's consumer is.
+        (
+            "unread/src/lib.rs",
+            format!("{USES_RDKAFKA}fn helper() {{ let = 1; }}\n{CONSUMER}"),
         ),
         (
             "marks/src/main.rs",
@@ -103,7 +109,7 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
         (
             "parens/src/lib.rs",
             format!(
-                "{USES_RDKAFKA}fn f() {{ let x = {}1{}; }}\n",
+                "{USES_RDKAFKA}fn f(_: ClientConfig) {{ let x = {}1{}; }}\n",
                 "(".repeat(100_000),
                 ")".repeat(100_000)
             ),
@@ -111,7 +117,7 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
         (
             "blocks/src/lib.rs",
             format!(
-                "{USES_RDKAFKA}fn f() {}{}\n",
+                "{USES_RDKAFKA}fn f(_: ClientConfig) {}{}\n",
                 "{".repeat(100_000),
                 "}".repeat(100_000)
             ),
@@ -136,7 +142,8 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
     let run = lint(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let expected = [
-        ("unparsable-rust-source", "syntax/src/lib.rs", 3, 17),
+        ("unparsable-rust-source", "syntax/src/lib.rs", 3, 32),
+        ("consumer-missing-timeouts", "unread/src/lib.rs", 5, 46),
         // The shebang and the byte-order mark move nothing.
         ("consumer-missing-timeouts", "marks/src/main.rs", 5, 46),
         ("consumer-missing-timeouts", "crlf/src/lib.rs", 4, 46),
@@ -146,8 +153,8 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
             1_500_004,
             46,
         ),
-        ("unparsable-rust-source", "parens/src/lib.rs", 3, 273),
-        ("unparsable-rust-source", "blocks/src/lib.rs", 3, 264),
+        ("unparsable-rust-source", "parens/src/lib.rs", 3, 288),
+        ("unparsable-rust-source", "blocks/src/lib.rs", 3, 279),
         ("unparsable-rust-source", "chain/src/lib.rs", 3, 0),
         ("unparsable-rust-source", "sum/src/lib.rs", 3, 0),
     ];
@@ -169,6 +176,13 @@ fn rust_files_with_bad_syntax_marks_and_line_endings() {
         .filter(|d| d["message"].as_str().unwrap().contains("levels deep"))
         .count();
     assert_eq!(deep, 4, "each too-deep file says why");
+    assert!(
+        !run.findings()
+            .iter()
+            .any(|f| f.1 == "unread/src/lib.rs" && f.0 == "unparsable-rust-source"),
+        "{:#?}",
+        run.findings()
+    );
 }
 
 #[test]

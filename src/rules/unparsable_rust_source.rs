@@ -9,7 +9,9 @@ declare_rule! {
     /// are not parsed at all, so their syntax errors are not this tool's business; nor are
     /// the files of a crate that uses rdkafka which the analysis does not need (read token by
     /// token, they neither use the rdkafka API nor define or call anything that code using it
-    /// reaches; `--no-prefilter` parses them too).
+    /// reaches), nor the function bodies it does not read (they neither name a config or
+    /// client type nor call a function that may build one: they are blanked before parsing,
+    /// and the file's consumers are checked). `--no-prefilter` parses all of them.
     ///
     /// ## Why is this bad?
     /// A file the tool cannot parse is a file whose consumers it did not check. Usually the
@@ -21,12 +23,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
-    /// fn main() { let = 1; }
+    /// fn main(config: ClientConfig) { let = 1; }
     /// ```
     ///
     /// ## Use instead
     /// ```rust,ignore
-    /// fn main() { let x = 1; }
+    /// fn main(config: ClientConfig) { let x = 1; }
     /// ```
     id: "unparsable-rust-source",
     level: Warn,

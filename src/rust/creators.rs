@@ -201,11 +201,14 @@ pub(crate) struct ScanMemo<'m> {
     by_file: HashMap<FileId, Vec<Scanned>>,
     /// Whether a file names a word: when given, only the files that name a changed alias or
     /// macro are scanned again.
-    mentions: Option<&'m (dyn Fn(FileId, &str) -> bool + Sync)>,
+    mentions: Option<Mentions<'m>>,
 }
 
+/// Whether a file names a word.
+pub(crate) type Mentions<'m> = &'m (dyn Fn(FileId, &str) -> bool + Sync);
+
 impl<'m> ScanMemo<'m> {
-    pub(crate) fn new(mentions: &'m (dyn Fn(FileId, &str) -> bool + Sync)) -> Self {
+    pub(crate) fn new(mentions: Mentions<'m>) -> Self {
         ScanMemo {
             mentions: Some(mentions),
             ..ScanMemo::default()

@@ -112,6 +112,20 @@ pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
     analyze_modules(sources, &|_| None, true)
 }
 
+/// Parses a file (`live`: of a crate whose closure of readable bodies is known, with the
+/// file's facts and index). Bodies the analysis cannot read are not parsed at all; should
+/// blanking them ever break the file, it is parsed as it is.
+fn parse_blanked(
+    live: Option<(&scope::Live, &scope::Facts, usize)>,
+    text: &str,
+) -> Result<parse::Parsed, parse::ParseFailure> {
+    let blanked = live.and_then(|(live, facts, n)| live.blank((facts, n), text));
+    match blanked.as_deref().map(parse::parse) {
+        Some(Ok(p)) => Ok(p),
+        _ => parse::parse(text),
+    }
+}
+
 /// Parses and analyses the files of one crate, each in its module: with `prefilter`, only the
 /// files the analysis needs (see [`scope`]), else all of them.
 pub(crate) fn analyze_modules(
@@ -132,12 +146,12 @@ pub(crate) fn analyze_modules(
     let parse_into =
         |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
             let (file, text) = sources[n];
-            match parse::parse(text) {
+            let usable = live
+                .as_ref()
+                .filter(|_| !crate::suppress::mentioned(text.as_bytes()));
+            match parse_blanked(usable.map(|live| (live, &lexed[n], n)), text) {
                 Ok(mut p) => {
-                    if let Some(live) = live
-                        .as_ref()
-                        .filter(|_| !crate::suppress::mentioned(text.as_bytes()))
-                    {
+                    if let Some(live) = usable {
                         p.prune(text, &|name, body, header| {
                             live.keeps((&lexed[n], n), name, body, header)
                         });
@@ -162,8 +176,11 @@ pub(crate) fn analyze_modules(
             .map(|(name, n)| (name, sources[n].0))
             .collect(),
     };
-    let position: std::collections::HashMap<FileId, usize> =
-        sources.iter().enumerate().map(|(n, (file, _))| (*file, n)).collect();
+    let position: std::collections::HashMap<FileId, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(n, (file, _))| (*file, n))
+        .collect();
     let mentions = |file: FileId, name: &str| {
         position
             .get(&file)

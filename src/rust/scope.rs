@@ -183,6 +183,31 @@ pub(crate) struct Facts {
     pub renamed: Vec<(u32, u32)>,
     /// Words of the strings an attribute gives as `default = ".."` (a function's path).
     pub defaults: Vec<u32>,
+    /// The bodies of the functions at module level and in `impl` and `trait` blocks.
+    pub bodies: Vec<Body>,
+}
+
+/// A function body, by byte offsets: what [`Live::blank`] may blank before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Body {
+    /// The function's name (a word).
+    pub name: u32,
+    /// Where its `fn` is, and its body's braces.
+    pub at: u32,
+    pub open: u32,
+    pub close: u32,
+    /// The header of the `impl` it is in (from `impl` to the `{`).
+    pub header: Option<(u32, u32)>,
+    /// That `impl` may be an `impl Default` (whose bodies give field defaults).
+    pub default_impl: bool,
+}
+
+/// An `impl` header: its type, its words, its bytes.
+#[derive(Debug, Clone)]
+struct Header {
+    target: Option<u32>,
+    words: Vec<u32>,
+    range: (u32, u32),
 }
 
 impl Facts {
@@ -237,13 +262,21 @@ enum Tok<'t> {
 
 /// The tokens of a file, and whether a comment speaks to this tool.
 fn tokens(text: &str) -> (Vec<Tok<'_>>, bool) {
+    let (toks, _, marked) = tokens_at(text);
+    (toks, marked)
+}
+
+/// [`tokens`], with the byte offset each token starts at.
+fn tokens_at(text: &str) -> (Vec<Tok<'_>>, Vec<u32>, bool) {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 4);
+    let mut starts: Vec<u32> = Vec::with_capacity(text.len() / 4);
     let mut marked = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let i0 = i;
+        let count = toks.len();
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = memchr_from(bytes, i, b'\n');
@@ -303,8 +336,11 @@ fn tokens(text: &str) -> (Vec<Tok<'_>>, bool) {
                 i += 1;
             }
         }
+        if toks.len() > count {
+            starts.push(u32::try_from(i0).unwrap_or(u32::MAX));
+        }
     }
-    (toks, marked)
+    (toks, starts, marked)
 }
 
 /// Where the item starting at token `from` ends: past the `;` or the closing `}` of its body,
@@ -410,7 +446,8 @@ enum Scope {
 
 /// Reads the facts of a Rust file (any text: nothing here can fail).
 pub(crate) fn facts(text: &str) -> Facts {
-    let (toks, marked) = tokens(text);
+    let (toks, starts, marked) = tokens_at(text);
+    let mut bodies = Vec::new();
     let mut words = Words::default();
     let mut seed = marked;
     let mut found = Definitions::default();
@@ -448,12 +485,20 @@ pub(crate) fn facts(text: &str) -> Facts {
         if let Some(scope) = define(&toks, &in_attr, n, word, item, &mut words, &mut found) {
             pending = scope;
             if word == "impl" {
-                extra.impl_header(&toks, n, &mut words);
+                extra.impl_header(&toks, &starts, n, &mut words);
             }
         }
         if word == "fn" && found.defs.len() > before {
             if let Some(def) = found.defs.last_mut() {
                 extra.in_impl(def);
+                if def.body && (item || here == Scope::Impl) {
+                    let header = if here == Scope::Impl {
+                        extra.headers.last().cloned().flatten()
+                    } else {
+                        None
+                    };
+                    bodies.extend(body(&toks, &starts, n, def.name, header, &words));
+                }
             }
         }
     }
@@ -499,7 +544,52 @@ pub(crate) fn facts(text: &str) -> Facts {
         own_fns: own_functions(&toks).map(|f| f.into_iter().map(str::to_owned).collect()),
         renamed: extra.renamed,
         defaults: extra.defaults,
+        bodies,
     }
+}
+
+/// The body of the function whose `fn` is token `n`, by byte offsets (`header`: of the
+/// `impl` it is in).
+fn body(
+    toks: &[Tok<'_>],
+    starts: &[u32],
+    n: usize,
+    name: u32,
+    header: Option<Header>,
+    words: &Words<'_>,
+) -> Option<Body> {
+    let close = item_end(toks, n).checked_sub(1)?;
+    if toks.get(close) != Some(&Tok::Punct(b'}')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut open = close;
+    loop {
+        match toks.get(open)? {
+            Tok::Punct(b'}') => depth += 1,
+            Tok::Punct(b'{') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        open = open.checked_sub(1)?;
+    }
+    let default_impl = header.as_ref().is_some_and(|h| {
+        h.words
+            .iter()
+            .any(|&w| words.list.get(w as usize) == Some(&"Default"))
+    });
+    Some(Body {
+        name,
+        at: *starts.get(n)?,
+        open: *starts.get(open)?,
+        close: *starts.get(close)?,
+        header: header.map(|h| h.range),
+        default_impl,
+    })
 }
 
 /// What [`facts`] follows besides definitions: calls, methods and paths, `use` renames,
@@ -514,9 +604,9 @@ struct Extra {
     renamed: Vec<(u32, u32)>,
     defaults: Vec<u32>,
     in_use: bool,
-    /// The header of the `impl` whose `{` comes next: its type and its words.
-    pending_header: Option<(Option<u32>, Vec<u32>)>,
-    headers: Vec<Option<(Option<u32>, Vec<u32>)>>,
+    /// The header of the `impl` whose `{` comes next.
+    pending_header: Option<Header>,
+    headers: Vec<Option<Header>>,
 }
 
 impl Extra {
@@ -578,26 +668,40 @@ impl Extra {
         seed
     }
 
-    fn impl_header<'t>(&mut self, toks: &[Tok<'t>], n: usize, words: &mut Words<'t>) {
-        let header = toks[n..]
+    fn impl_header<'t>(
+        &mut self,
+        toks: &[Tok<'t>],
+        starts: &[u32],
+        n: usize,
+        words: &mut Words<'t>,
+    ) {
+        let len = toks[n..]
             .iter()
             .take_while(|t| **t != Tok::Punct(b'{') && **t != Tok::Punct(b';'))
+            .count();
+        let header = toks[n..n + len]
+            .iter()
             .filter_map(|t| match t {
                 Tok::Ident(w) => Some(words.id(w)),
                 _ => None,
             })
             .collect();
         let target = impl_target(toks, n + 1).map(|w| words.id(w));
-        self.pending_header = Some((target, header));
+        let at = |i: usize| starts.get(i).copied().unwrap_or(u32::MAX);
+        self.pending_header = Some(Header {
+            target,
+            words: header,
+            range: (at(n), at(n + len)),
+        });
     }
 
     /// Gives a function defined inside an `impl` that `impl`'s type and header words.
     fn in_impl(&self, def: &mut Def) {
-        if let Some((target, header)) = self.headers.iter().rev().find_map(Option::as_ref) {
-            def.code.extend(header);
+        if let Some(header) = self.headers.iter().rev().find_map(Option::as_ref) {
+            def.code.extend(&header.words);
             def.code.sort_unstable();
             def.code.dedup();
-            def.owner = *target;
+            def.owner = header.target;
         }
     }
 }
@@ -1293,6 +1397,33 @@ impl Live {
         keys
     }
 
+    /// The text of a file with the bodies the analysis cannot read blanked (every byte
+    /// between their braces but line ends made a space, so that every offset stays), to
+    /// parse instead of the file; `None` when none is. The test is [`Live::keeps`], on the
+    /// token scan's function bodies.
+    pub(crate) fn blank(&self, (facts, file): (&Facts, usize), text: &str) -> Option<String> {
+        let mut bytes: Option<Vec<u8>> = None;
+        for b in facts.bodies.iter().filter(|b| !b.default_impl) {
+            let (at, open, close) = (b.at as usize, b.open as usize, b.close as usize);
+            let (Some(own), Some(inside)) = (text.get(at..=close), text.get(open + 1..close))
+            else {
+                continue;
+            };
+            let header = b.header.and_then(|(s, e)| text.get(s as usize..e as usize));
+            let name = facts.word(b.name);
+            if inside.trim().is_empty() || self.keeps((facts, file), name, own, header) {
+                continue;
+            }
+            let bytes = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+            for byte in &mut bytes[open + 1..close] {
+                if *byte != b'\n' {
+                    *byte = b' ';
+                }
+            }
+        }
+        String::from_utf8(bytes?).ok()
+    }
+
     /// Whether a call of a file reaches a live function, as the analysis would resolve it
     /// (see `flow::Flow::helper`): `name()` a free one; `x.name()` one when every method of
     /// that name is live, `self.name()` any live method; `Owner::name()` one of that `impl`,
@@ -1956,5 +2087,28 @@ mod tests {
             "fn poll(&self) {\n        self.c.recv();\n    }",
             None
         ));
+    }
+
+    #[test]
+    fn blanked_text_keeps_every_offset() {
+        let text = "use rdkafka::config::ClientConfig;\n\
+            fn work() -> &'static str {\n    \"café ☕\"\n}\n\
+            fn base() -> ClientConfig {\n    ClientConfig::new()\n}\n\
+            impl Default for S {\n    fn default() -> Self {\n        S { t: 6000 }\n    }\n}\n";
+        let facts = [facts(text)];
+        let live = Live::new(&facts);
+        let blanked = live.blank((&facts[0], 0), text).expect("a body is blanked");
+        let at = |t: &str, w: &str| t.find(w).expect("word");
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.lines().count(), text.lines().count());
+        let body = &blanked[at(text, "str {") + 5..at(text, "\"\n}") + 2];
+        assert!(body.trim().is_empty() && body.contains('\n'), "{body:?}");
+        assert!(blanked.contains("ClientConfig::new()"), "a read body stays");
+        assert!(
+            blanked.contains("S { t: 6000 }"),
+            "`impl Default` bodies stay"
+        );
+        assert_eq!(at(&blanked, "fn base"), at(text, "fn base"));
+        assert!(crate::rust::parse::parse(&blanked).is_ok());
     }
 }
