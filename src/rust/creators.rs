@@ -192,8 +192,8 @@ struct Scanned {
 /// round indexes more files; the files scanned before are not scanned again) and for the
 /// analysis after them. A scan depends on the file itself and on what the crate's parsed
 /// files define together: its type aliases and client-creating macros (the crate's local
-/// types come from every file, parsed or not). When those change, every file is scanned
-/// again.
+/// types come from every file, parsed or not). When those change, the files that name a
+/// changed one are scanned again.
 #[derive(Default)]
 pub(crate) struct ScanMemo<'m> {
     inputs: Vec<(String, FileId)>,

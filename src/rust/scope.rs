@@ -1146,21 +1146,27 @@ fn creates(f: &Facts, call: Shape) -> bool {
 }
 
 /// The functions whose bodies the analysis may read, found from the facts of every file of a
-/// crate before any is parsed: the other bodies of a parsed file are dropped right after
-/// parsing ([`super::parse::Parsed::prune`]), so that a crate's syntax trees hold only code
-/// that touches Kafka and what calls it.
+/// crate before any is parsed: the other bodies of a file are blanked before it is parsed
+/// ([`Live::blank`]; a body the token scan did not see is emptied after parsing,
+/// [`super::parse::Parsed::prune`]), so that syn parses, and the syntax trees hold, only
+/// code that touches Kafka and what calls it.
 ///
 /// The analysis reads a body only when it creates, configures or uses a client, when it
-/// calls a body it reads (a helper or creator is evaluated at its call sites), when it is a
-/// method of an `impl` for a config or client type (`impl Ext for ClientConfig`), when a
-/// method may use a client stored in a field of `self`, or when an attribute names it
-/// (`#[serde(default = "f")]`, whose tail it evaluates). So the live words start from the
-/// seeds, [`MAYBE_SEED_IDENTS`], [`ENV_LOADER_IDENTS`], [`ROLE_IDENTS`], every alias and
-/// macro name and every name a `use` gives (`as mk`); each function or constant whose code
-/// (with its `impl` header) names a live word makes its own name live, until nothing is
-/// added. Names are matched as words, not resolved: a function sharing its name with a live
-/// one is kept too. The closure is a superset of what the analysis reads, which is why
-/// pruning changes no output (`--no-prefilter` keeps every body, and tests compare the two).
+/// calls a helper or creator (evaluated at its call sites), when it is a method of an `impl`
+/// for a config or client type (`impl Ext for ClientConfig`), when a method may use a client
+/// stored in a field of `self`, or when `#[serde(default = "f")]` names it (its tail is
+/// evaluated). So: the functions whose code (with their `impl` header) names
+/// [`CREATION_IDENTS`] or an alias or macro of config or client types, or calls in a
+/// creating shape, may be helpers or creators; so may, through a worklist, every function
+/// that calls one in a shape the analysis resolves to it (`name()`: a free function, the
+/// caller's own module's when it has one; `x.name()`: when every method of that name may be;
+/// `Type::name()`: that type's; a module path, `Self` or an alias: any). A body is read when
+/// its own text names a seed, role or env-loader word, a live constant or alias, or calls
+/// one of those functions. Names are matched as words and call shapes, not resolved: a
+/// function sharing its name with a helper keeps its callers' bodies. The closure is a
+/// superset of what the analysis reads, so that blanking changes no output but for syntax
+/// errors inside blanked bodies (`--no-prefilter` parses every body, and tests compare the
+/// two on every fixture folder).
 #[derive(Debug, Default)]
 pub(crate) struct Live {
     /// Words that make a function a helper the analysis may evaluate at its call sites
