@@ -246,8 +246,9 @@ fn run_facts(
     // Every folder with a `Cargo.toml` is a crate of its own: members, and packages in the
     // tree that are not members (examples, test fixtures), which cargo leaves alone too.
     model.packages.clone_from(&ws.packages);
+    let mut known: std::collections::HashSet<PathBuf> = ws.packages.iter().cloned().collect();
     for dir in &found.rest.manifest_dirs {
-        if !model.packages.contains(dir) {
+        if known.insert(dir.clone()) {
             model.packages.push(dir.clone());
         }
     }
