@@ -155,9 +155,9 @@ pub(super) fn creators(index: &CrateIndex<'_>, memo: &mut ScanMemo<'_>) -> HashS
         found = fns
             .iter()
             .filter(|(f, scan)| {
+                let owner = f.self_ty.and_then(bare_name);
                 !creators.contains(&key(*f))
                     && scan.calls.iter().any(|call| {
-                        let owner = f.self_ty.and_then(bare_name);
                         let name = match call {
                             Call::Bare(name) | Call::Method(name, _) | Call::Owned(_, name) => name,
                         };

@@ -1499,11 +1499,8 @@ impl<'i, 'a> Flow<'i, 'a> {
         // `Type::name()` calls an item of that type's `impl`, never a free function or another
         // type's (`Vec::new()` is no helper `new` of the crate); `Self` and aliases may stand
         // for any type. `name()` and `module::name()` never call an `impl`'s function.
-        let typed = owner.filter(|o| {
-            o.starts_with(|c: char| c.is_uppercase())
-                && *o != "Self"
-                && !self.index.aliases.contains_key(*o)
-        });
+        let typed =
+            owner.filter(|o| super::scope::typed(o) && !self.index.aliases.contains_key(*o));
         let candidates: Vec<&Candidate<'a>> = self
             .helpers
             .get(name)?

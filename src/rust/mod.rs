@@ -140,9 +140,24 @@ pub(crate) fn analyze_modules(
         .par_iter()
         .map(|(_, text)| scope::facts(text))
         .collect();
-    // With the prefilter, the bodies the analysis cannot read are dropped as each file is
-    // parsed (a file with a suppression comment keeps them: its statements scope it).
-    let live = prefilter.then(|| scope::Live::new(&lexed));
+    let wide = CrateWide {
+        // Whether the crate loads settings from the environment, from the files that name an
+        // env loader (no other file can): settings fields bind env keys only then.
+        loads_env: (0..sources.len())
+            .filter(|&n| lexed[n].env_loader)
+            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p))),
+        local_types: scope::Closure::local_types(&lexed)
+            .map(str::to_owned)
+            .collect(),
+        method_counts: scope::Closure::method_counts(&lexed),
+        field_files: scope::Closure::field_files(&lexed)
+            .into_iter()
+            .map(|(name, n)| (name, sources[n].0))
+            .collect(),
+    };
+    // With the prefilter, the bodies the analysis cannot read are not parsed (a file with a
+    // suppression comment keeps them: its statements scope it).
+    let live = prefilter.then(|| scope::Live::new(&lexed, &wide.method_counts));
     let parse_into =
         |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
             let (file, text) = sources[n];
@@ -161,21 +176,6 @@ pub(crate) fn analyze_modules(
                 Err(failure) => facts.failures.push((file, failure)),
             }
         };
-    let wide = CrateWide {
-        // Whether the crate loads settings from the environment, from the files that name an
-        // env loader (no other file can): settings fields bind env keys only then.
-        loads_env: (0..sources.len())
-            .filter(|&n| lexed[n].env_loader)
-            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p))),
-        local_types: scope::Closure::local_types(&lexed)
-            .map(str::to_owned)
-            .collect(),
-        method_counts: scope::Closure::method_counts(&lexed),
-        field_files: scope::Closure::field_files(&lexed)
-            .into_iter()
-            .map(|(name, n)| (name, sources[n].0))
-            .collect(),
-    };
     let position: std::collections::HashMap<FileId, usize> = sources
         .iter()
         .enumerate()

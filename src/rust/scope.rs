@@ -1130,7 +1130,7 @@ impl Key {
 }
 
 /// Whether `Owner::name()` names a type (not a module, not `Self`).
-fn typed(owner: &str) -> bool {
+pub(crate) fn typed(owner: &str) -> bool {
     owner.starts_with(|c: char| c.is_uppercase()) && owner != "Self"
 }
 
@@ -1188,9 +1188,11 @@ pub(crate) struct Live {
 }
 
 impl Live {
-    pub(crate) fn new(facts: &[Facts]) -> Live {
+    /// `method_counts`: how many functions taking `self` the crate defines, by name
+    /// ([`Closure::method_counts`]).
+    pub(crate) fn new(facts: &[Facts], method_counts: &HashMap<String, usize>) -> Live {
         let mut live = Live {
-            method_counts: Closure::method_counts(facts),
+            method_counts: method_counts.clone(),
             ..Live::default()
         };
         live.reach
@@ -2047,7 +2049,7 @@ mod tests {
         let own = "pub fn base() -> u64 {\n    1\n}\npub fn user() -> u64 {\n    base()\n}\n";
         let other = "pub fn user() -> u64 {\n    base();\n    0\n}\n";
         let facts = [facts(helpers), facts(callers), facts(own), facts(other)];
-        let live = Live::new(&facts);
+        let live = Live::new(&facts, &Closure::method_counts(&facts));
         assert!(!keeps(&live, (&facts[2], 2), own, "user"));
         assert!(keeps(&live, (&facts[3], 3), other, "user"));
         assert!(
@@ -2102,7 +2104,7 @@ mod tests {
             fn base() -> ClientConfig {\n    ClientConfig::new()\n}\n\
             impl Default for S {\n    fn default() -> Self {\n        S { t: 6000 }\n    }\n}\n";
         let facts = [facts(text)];
-        let live = Live::new(&facts);
+        let live = Live::new(&facts, &Closure::method_counts(&facts));
         let blanked = live.blank((&facts[0], 0), text).expect("a body is blanked");
         let at = |t: &str, w: &str| t.find(w).expect("word");
         assert_eq!(blanked.len(), text.len());
