@@ -149,17 +149,33 @@ pub(crate) fn skip_string(bytes: &[u8], from: usize) -> usize {
 
 /// Skips a character literal, or just the quote of a lifetime or label.
 pub(crate) fn skip_char_or_lifetime(bytes: &[u8], from: usize) -> usize {
-    // 'x', '\n', '\u{..}', 'é' (up to 4 bytes): a closing quote within a few bytes.
+    // '\n', '\'', '\u{..}': a closing quote within a few bytes of the backslash.
     if bytes.get(from + 1) == Some(&b'\\') {
-        return bytes[from + 2..]
+        return bytes
+            .get(from + 3..)
+            .unwrap_or_default()
             .iter()
             .take(12)
             .position(|b| *b == b'\'')
-            .map_or(from + 1, |n| from + 2 + n + 1);
+            .map_or(from + 1, |n| from + 3 + n + 1);
     }
-    (2..=5)
-        .find(|n| bytes.get(from + n) == Some(&b'\'') && bytes.get(from + 1) != Some(&b'\''))
-        .map_or(from + 1, |n| from + n + 1)
+    // 'x', 'é': exactly one character, then the quote; anything else is a lifetime
+    // (`<'a>(&'a self`: the quote five bytes on is another lifetime's).
+    let Some(&first) = bytes.get(from + 1) else {
+        return from + 1;
+    };
+    let len = match first {
+        b'\'' => return from + 1,
+        0..0x80 => 1,
+        0xc0..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        _ => 4,
+    };
+    if bytes.get(from + 1 + len) == Some(&b'\'') {
+        from + len + 2
+    } else {
+        from + 1
+    }
 }
 
 /// `(hashes, index of the opening quote)` when a raw string (`r"`, `r#"`, `br#"`, `cr"`)
@@ -203,6 +219,26 @@ pub(crate) fn skip_raw_string(bytes: &[u8], from: usize, hashes: usize) -> usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_literals_and_lifetimes() {
+        let end = |text: &str| skip_char_or_lifetime(text.as_bytes(), 0);
+        for (text, past) in [
+            ("'a' x", 3),
+            ("'é' x", 4),
+            ("'字' x", 5),
+            ("'\\n' x", 4),
+            ("'\\'' x", 4),
+            ("'\\u{1F600}' x", 11),
+            // Lifetimes: only the quote.
+            ("'a>(&'a self", 1),
+            ("'static str", 1),
+            ("'_>", 1),
+            ("'", 1),
+        ] {
+            assert_eq!(end(text), past, "{text}");
+        }
+    }
 
     #[test]
     fn comments_outside_strings_with_their_kinds() {
