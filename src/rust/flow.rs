@@ -1495,6 +1495,16 @@ impl<'i, 'a> Flow<'i, 'a> {
         path: Option<(FnRef<'a>, &[String])>,
         method: bool,
     ) -> Option<FnRef<'a>> {
+        // `std::iter::once()`: the standard library's, never the crate's `once`.
+        if let Some((caller, segments)) = path {
+            let full = self.index.units[caller.unit].expand(segments);
+            if full
+                .first()
+                .is_some_and(|root| matches!(root.as_str(), "std" | "core" | "alloc"))
+            {
+                return None;
+            }
+        }
         let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
         // `Type::name()` calls an item of that type's `impl`, never a free function or another
         // type's (`Vec::new()` is no helper `new` of the crate); `Self` and aliases may stand
