@@ -215,6 +215,11 @@ impl<'m> ScanMemo<'m> {
         }
     }
 
+    /// Forgets the scans of a file (parsed again).
+    pub(crate) fn forget(&mut self, file: FileId) {
+        self.by_file.remove(&file);
+    }
+
     /// Forgets the scans that the crate-wide inputs changed since the last ones may change:
     /// those of the files that name a changed alias or macro (or an alias through one), or
     /// every scan without [`ScanMemo::new`]'s `mentions`.

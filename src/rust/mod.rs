@@ -44,6 +44,25 @@ pub(crate) struct CrateWide {
 }
 
 impl CrateWide {
+    /// What every file of a crate (`sources`, with their facts) tells the analysis.
+    fn new(sources: &[(FileId, &str)], lexed: &[scope::Facts]) -> Self {
+        CrateWide {
+            // Whether the crate loads settings from the environment, from the files that name an
+            // env loader (no other file can): settings fields bind env keys only then.
+            loads_env: (0..sources.len())
+                .filter(|&n| lexed[n].env_loader)
+                .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p))),
+            local_types: scope::Closure::local_types(lexed)
+                .map(str::to_owned)
+                .collect(),
+            method_counts: scope::Closure::method_counts(lexed),
+            field_files: scope::Closure::field_files(lexed)
+                .into_iter()
+                .map(|(name, n)| (name, sources[n].0))
+                .collect(),
+        }
+    }
+
     fn apply(&self, index: &mut index::CrateIndex<'_>) {
         index.loads_env |= self.loads_env;
         index.local_types.extend(self.local_types.iter().cloned());
@@ -113,13 +132,15 @@ pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
 }
 
 /// Parses a file (`live`: of a crate whose closure of readable bodies is known, with the
-/// file's facts and index). Bodies the analysis cannot read are not parsed at all; should
+/// file's facts and index; `only`: the definitions the file is read for, when it is read for
+/// nothing else). Bodies and items the analysis cannot read are not parsed at all; should
 /// blanking them ever break the file, it is parsed as it is.
 fn parse_blanked(
     live: Option<(&scope::Live, &scope::Facts, usize)>,
+    only: Option<&[usize]>,
     text: &str,
 ) -> Result<parse::Parsed, parse::ParseFailure> {
-    let blanked = live.and_then(|(live, facts, n)| live.blank((facts, n), text));
+    let blanked = live.and_then(|(live, facts, n)| live.blank((facts, n), text, only));
     match blanked.as_deref().map(parse::parse) {
         Some(Ok(p)) => Ok(p),
         _ => parse::parse(text),
@@ -140,42 +161,31 @@ pub(crate) fn analyze_modules(
         .par_iter()
         .map(|(_, text)| scope::facts(text))
         .collect();
-    let wide = CrateWide {
-        // Whether the crate loads settings from the environment, from the files that name an
-        // env loader (no other file can): settings fields bind env keys only then.
-        loads_env: (0..sources.len())
-            .filter(|&n| lexed[n].env_loader)
-            .any(|n| parse::parse(sources[n].1).is_ok_and(|p| index::file_loads_env(&p))),
-        local_types: scope::Closure::local_types(&lexed)
-            .map(str::to_owned)
-            .collect(),
-        method_counts: scope::Closure::method_counts(&lexed),
-        field_files: scope::Closure::field_files(&lexed)
-            .into_iter()
-            .map(|(name, n)| (name, sources[n].0))
-            .collect(),
-    };
+    let wide = CrateWide::new(sources, &lexed);
     // With the prefilter, the bodies the analysis cannot read are not parsed (a file with a
     // suppression comment keeps them: its statements scope it).
     let live = prefilter.then(|| scope::Live::new(&lexed, &wide.method_counts));
-    let parse_into =
-        |n: usize, parsed: &mut Vec<(FileId, parse::Parsed)>, facts: &mut CrateFacts| {
-            let (file, text) = sources[n];
-            let usable = live
-                .as_ref()
-                .filter(|_| !crate::suppress::mentioned(text.as_bytes()));
-            match parse_blanked(usable.map(|live| (live, &lexed[n], n)), text) {
-                Ok(mut p) => {
-                    if let Some(live) = usable {
-                        p.prune(text, &|name, body, header| {
-                            live.keeps((&lexed[n], n), name, body, header)
-                        });
-                    }
-                    parsed.push((file, p));
+    // `only`: parse the file for these definitions alone (see `scope::Live::blank`).
+    let parse_into = |n: usize,
+                      only: Option<&[usize]>,
+                      parsed: &mut Vec<(FileId, parse::Parsed)>,
+                      facts: &mut CrateFacts| {
+        let (file, text) = sources[n];
+        let usable = live
+            .as_ref()
+            .filter(|_| !crate::suppress::mentioned(text.as_bytes()));
+        match parse_blanked(usable.map(|live| (live, &lexed[n], n)), only, text) {
+            Ok(mut p) => {
+                if let Some(live) = usable {
+                    p.prune(text, &|name, body, header| {
+                        live.keeps((&lexed[n], n), name, body, header)
+                    });
                 }
-                Err(failure) => facts.failures.push((file, failure)),
+                parsed.push((file, p));
             }
-        };
+            Err(failure) => facts.failures.push((file, failure)),
+        }
+    };
     let position: std::collections::HashMap<FileId, usize> = sources
         .iter()
         .enumerate()
@@ -189,12 +199,27 @@ pub(crate) fn analyze_modules(
     let mut memo = creators::ScanMemo::new(&mentions);
     if prefilter {
         let mut closure = scope::Closure::new(&lexed, wide.loads_env);
-        let mut done = vec![false; sources.len()];
+        // How each file was parsed: `Some(None)` whole, `Some(Some(defs))` for those
+        // definitions alone. A file whose reading grows is parsed again.
+        let mut done: Vec<Option<Option<Vec<usize>>>> = vec![None; sources.len()];
         loop {
-            for (n, done) in done.iter_mut().enumerate() {
-                if closure.needed(n) && !std::mem::replace(done, true) {
-                    parse_into(n, &mut parsed, &mut facts);
+            for n in 0..sources.len() {
+                if !closure.needed(n) {
+                    continue;
                 }
+                let only = closure.definitions_only(n);
+                if done[n].as_ref() == Some(&only) {
+                    continue;
+                }
+                let file = sources[n].0;
+                if done[n].replace(only.clone()).is_some() {
+                    if facts.failures.iter().any(|(f, _)| *f == file) {
+                        continue;
+                    }
+                    parsed.retain(|(f, _)| *f != file);
+                    memo.forget(file);
+                }
+                parse_into(n, only.as_deref(), &mut parsed, &mut facts);
             }
             parsed.sort_by_key(|(file, _)| *file);
             let mut index = index::CrateIndex::new(&parsed, module_of);
@@ -217,7 +242,7 @@ pub(crate) fn analyze_modules(
         facts.settled = Some(closure.settled());
     } else {
         for n in 0..sources.len() {
-            parse_into(n, &mut parsed, &mut facts);
+            parse_into(n, None, &mut parsed, &mut facts);
         }
     }
     facts.parsed = parsed.iter().map(|(file, _)| *file).collect();

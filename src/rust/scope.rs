@@ -17,7 +17,9 @@
 //!   crate loads settings from the environment or the field has an env attribute; a function
 //!   only where an attribute string names it (`#[serde(default = "default_timeout")]`). A
 //!   definition brings the words of its own text, not of its file. Enums, unions and traits
-//!   are only asked about by name, which the facts of every file answer.
+//!   are only asked about by name, which the facts of every file answer. A file needed for
+//!   definitions alone (not a seed, nor reached by the uses below) is parsed with its `use`s
+//!   and the items holding those definitions; its other items are blanked ([`Live::blank`]).
 //! - **Uses** (reverse): a file that calls a config helper or creator of the parsed files in a
 //!   shape the analysis would resolve to it (`name()` where the file has no `name` of its own,
 //!   `x.name()` where every method of that name is a helper, `Type::name()`), invokes one of
@@ -118,6 +120,8 @@ pub(crate) struct Def {
     pub method: bool,
     /// For a function in an `impl`: the type it is for.
     pub owner: Option<u32>,
+    /// Where the keyword that defines it starts (a field's: its struct's), as a byte offset.
+    pub at: u32,
 }
 
 /// A call, by name and shape, as the analysis resolves it.
@@ -144,6 +148,7 @@ impl Def {
             body: false,
             method: false,
             owner: None,
+            at: 0,
         }
     }
 }
@@ -185,6 +190,21 @@ pub(crate) struct Facts {
     pub defaults: Vec<u32>,
     /// The bodies of the functions at module level and in `impl` and `trait` blocks.
     pub bodies: Vec<Body>,
+    /// The items at module level (in inline modules too, which are not items here), in order:
+    /// what a file read for its definitions alone keeps or blanks ([`Live::blank`]).
+    pub items: Vec<ItemSpan>,
+}
+
+/// An item at module level, by byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ItemSpan {
+    /// Where the whitespace and comments before it start (its doc comments are there).
+    pub gap: u32,
+    /// From its first attribute to past its closing `}` or `;`.
+    pub start: u32,
+    pub end: u32,
+    /// A `use`, `extern crate` or `mod name;`: kept wherever the file is parsed.
+    pub kept: bool,
 }
 
 /// A function body, by byte offsets: what [`Live::blank`] may blank before parsing.
@@ -488,6 +508,9 @@ pub(crate) fn facts(text: &str) -> Facts {
                 extra.impl_header(&toks, &starts, n, &mut words);
             }
         }
+        for def in &mut found.defs[before..] {
+            def.at = starts.get(n).copied().unwrap_or(u32::MAX);
+        }
         if word == "fn" && found.defs.len() > before {
             if let Some(def) = found.defs.last_mut() {
                 extra.in_impl(def);
@@ -505,29 +528,22 @@ pub(crate) fn facts(text: &str) -> Facts {
     let env_loader = ENV_LOADER_IDENTS.iter().any(|w| words.ids.contains_key(w));
     let maybe_seed = MAYBE_SEED_IDENTS.iter().any(|w| words.ids.contains_key(w));
     let count = words.list.len();
-    let flags = |ids: &[u32]| {
+    let flags = |ids: &mut dyn Iterator<Item = u32>| {
         let mut v = vec![false; count];
-        for &id in ids {
+        for id in ids {
             v[id as usize] = true;
         }
         v
     };
-    let in_code = flags(&code_words);
-    let in_strings = flags(&string_words_all);
-    let methods_list: Vec<u32> = extra.methods.iter().copied().collect();
-    let methods = flags(&methods_list);
-    let calls_list: Vec<u32> = extra.calls.iter().copied().collect();
-    let calls = flags(&calls_list);
-    let mut paths = extra.paths;
-    paths.sort_unstable();
-    paths.dedup();
+    let in_code = flags(&mut code_words.into_iter());
+    let in_strings = flags(&mut string_words_all.into_iter());
+    let methods = flags(&mut extra.methods.iter().copied());
+    let calls = flags(&mut extra.calls.iter().copied());
     let Definitions {
         defs,
-        mut local_types,
+        local_types,
         self_fns,
     } = found;
-    local_types.sort_unstable();
-    local_types.dedup();
     Facts {
         seed,
         maybe_seed,
@@ -537,15 +553,169 @@ pub(crate) fn facts(text: &str) -> Facts {
         in_strings,
         methods,
         calls,
-        paths,
+        paths: sorted_unique(extra.paths),
         defs,
-        local_types: local_types.into_iter().map(str::to_owned).collect(),
+        local_types: sorted_unique(local_types)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         self_fns: self_fns.into_iter().map(str::to_owned).collect(),
         own_fns: own_functions(&toks).map(|f| f.into_iter().map(str::to_owned).collect()),
         renamed: extra.renamed,
         defaults: extra.defaults,
         bodies,
+        items: module_items(&toks, &starts),
     }
+}
+
+fn sorted_unique<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort_unstable();
+    items.dedup();
+    items
+}
+
+/// The items at module level of a file, inline modules entered (see [`ItemSpan`]). An item
+/// that does not end in `}` or `;` (a file cut short) is left out: it is never blanked.
+fn module_items(toks: &[Tok<'_>], starts: &[u32]) -> Vec<ItemSpan> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    while n < toks.len() {
+        let punct = |i: usize, p: u8| toks.get(i) == Some(&Tok::Punct(p));
+        let ident = |i: usize| match toks.get(i) {
+            Some(Tok::Ident(w)) => Some(*w),
+            _ => None,
+        };
+        if punct(n, b'}') {
+            // The end of an inline module.
+            n += 1;
+            continue;
+        }
+        if punct(n, b'#') && punct(n + 1, b'!') && punct(n + 2, b'[') {
+            n = closing(toks, n + 2) + 1;
+            continue;
+        }
+        let start = n;
+        let mut k = n;
+        while punct(k, b'#') && punct(k + 1, b'[') {
+            k = closing(toks, k + 1) + 1;
+        }
+        if ident(k) == Some("pub") {
+            k += 1;
+            if punct(k, b'(') {
+                k = closing(toks, k) + 1;
+            }
+        }
+        while matches!(ident(k), Some("unsafe" | "default")) {
+            k += 1;
+        }
+        if ident(k) == Some("mod") && ident(k + 1).is_some() && punct(k + 2, b'{') {
+            n = k + 3;
+            continue;
+        }
+        let keyword = ident(k);
+        let kept = matches!(keyword, Some("use"))
+            || keyword == Some("extern") && ident(k + 1) == Some("crate")
+            || keyword == Some("mod") && punct(k + 2, b';');
+        let to_semicolon = kept
+            || matches!(keyword, Some("type"))
+            || matches!(keyword, Some("const" | "static"))
+                && !matches!(ident(k + 1), Some("fn" | "unsafe" | "async" | "extern"));
+        let mut end = if to_semicolon {
+            semicolon_end(toks, k)
+        } else {
+            item_end(toks, k)
+        };
+        if punct(end, b';') && end > 0 && punct(end - 1, b'}') {
+            end += 1;
+        }
+        let last = end
+            .checked_sub(1)
+            .filter(|&l| punct(l, b'}') || punct(l, b';'));
+        if let (Some(last), Some(&first)) = (last, starts.get(start)) {
+            let gap = start
+                .checked_sub(1)
+                .map_or(0, |p| token_end(&toks[p], starts[p]));
+            out.push(ItemSpan {
+                gap,
+                start: first,
+                end: starts.get(last).map_or(u32::MAX, |&s| s.saturating_add(1)),
+                kept,
+            });
+        }
+        n = end.max(n + 1);
+    }
+    out
+}
+
+/// The outer doc comments (`///`, `/** */`) in a stretch of a file that holds only
+/// whitespace and comments, by byte ranges: what documents the item after them.
+fn outer_doc_comments(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let end = range.end.min(bytes.len());
+    let mut out = Vec::new();
+    let mut i = range.start;
+    while i < end {
+        let rest = &bytes[i..end];
+        if rest.starts_with(b"//") {
+            let stop = memchr_from(bytes, i, b'\n').min(end);
+            if rest.starts_with(b"///") && !rest.starts_with(b"////") {
+                out.push(i..stop);
+            }
+            i = stop;
+        } else if rest.starts_with(b"/*") {
+            let stop = skip_block_comment(bytes, i).min(end);
+            if rest.starts_with(b"/**") && !rest.starts_with(b"/***") && !rest.starts_with(b"/**/")
+            {
+                out.push(i..stop);
+            }
+            i = stop;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The token that closes the bracket at token `open` (or the last token).
+fn closing(toks: &[Tok<'_>], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (n, tok) in toks.iter().enumerate().skip(open) {
+        match tok {
+            Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Tok::Punct(b')' | b']' | b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return n;
+                }
+            }
+            _ => {}
+        }
+    }
+    toks.len().saturating_sub(1)
+}
+
+/// Past the `;` that ends the item at token `from`, outside brackets (a constant's value
+/// may hold braces: `const X: u8 = if A { 1 } else { 2 };`).
+fn semicolon_end(toks: &[Tok<'_>], from: usize) -> usize {
+    let mut depth = 0usize;
+    for (n, tok) in toks.iter().enumerate().skip(from) {
+        match tok {
+            Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Tok::Punct(b')' | b']' | b'}') => depth = depth.saturating_sub(1),
+            Tok::Punct(b';') if depth == 0 => return n + 1,
+            _ => {}
+        }
+    }
+    toks.len()
+}
+
+/// The byte offset past a token that starts at `start`.
+fn token_end(tok: &Tok<'_>, start: u32) -> u32 {
+    let len = match tok {
+        Tok::Ident(w) | Tok::Str(w) => w.len(),
+        Tok::Punct(_) => 1,
+    };
+    start.saturating_add(u32::try_from(len).unwrap_or(u32::MAX))
 }
 
 /// The body of the function whose `fn` is token `n`, by byte offsets (`header`: of the
@@ -876,6 +1046,7 @@ fn define<'t>(
         body: has_body,
         method: has_body && takes_self(toks, n + 2),
         owner: None,
+        at: 0,
     });
     opens
 }
@@ -1408,10 +1579,51 @@ impl Live {
     /// The text of a file with the bodies the analysis cannot read blanked (every byte
     /// between their braces but line ends made a space, so that every offset stays), to
     /// parse instead of the file; `None` when none is. The test is [`Live::keeps`], on the
-    /// token scan's function bodies.
-    pub(crate) fn blank(&self, (facts, file): (&Facts, usize), text: &str) -> Option<String> {
+    /// token scan's function bodies. `only`: the file is read for these definitions alone
+    /// (indexes into [`Facts::defs`]), so every other item but `use`s is blanked whole, with
+    /// its doc comments.
+    pub(crate) fn blank(
+        &self,
+        (facts, file): (&Facts, usize),
+        text: &str,
+        only: Option<&[usize]>,
+    ) -> Option<String> {
         let mut bytes: Option<Vec<u8>> = None;
-        for b in facts.bodies.iter().filter(|b| !b.default_impl) {
+        let mut space = |range: std::ops::Range<usize>| {
+            let bytes = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+            for byte in bytes.get_mut(range).into_iter().flatten() {
+                if *byte != b'\n' {
+                    *byte = b' ';
+                }
+            }
+        };
+        let mut gone: Vec<(u32, u32)> = Vec::new();
+        if let Some(needed) = only {
+            let holds = |item: &ItemSpan| {
+                needed.iter().any(|&d| {
+                    facts
+                        .defs
+                        .get(d)
+                        .is_some_and(|def| (item.start..item.end).contains(&def.at))
+                })
+            };
+            for item in facts.items.iter().filter(|i| !i.kept && !holds(i)) {
+                if text.get(item.start as usize..item.end as usize).is_none() {
+                    continue;
+                }
+                for doc in outer_doc_comments(text, item.gap as usize..item.start as usize) {
+                    space(doc);
+                }
+                space(item.start as usize..item.end as usize);
+                gone.push((item.start, item.end));
+            }
+        }
+        let blanked = |at: u32| gone.iter().any(|(s, e)| (*s..*e).contains(&at));
+        for b in facts
+            .bodies
+            .iter()
+            .filter(|b| !b.default_impl && !blanked(b.at))
+        {
             let (at, open, close) = (b.at as usize, b.open as usize, b.close as usize);
             let (Some(own), Some(inside)) = (text.get(at..=close), text.get(open + 1..close))
             else {
@@ -1422,12 +1634,7 @@ impl Live {
             if inside.trim().is_empty() || self.keeps((facts, file), name, own, header) {
                 continue;
             }
-            let bytes = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
-            for byte in &mut bytes[open + 1..close] {
-                if *byte != b'\n' {
-                    *byte = b' ';
-                }
-            }
+            space(open + 1..close);
         }
         String::from_utf8(bytes?).ok()
     }
@@ -1647,6 +1854,21 @@ impl<'f> Closure<'f> {
             closure.parsed[n] |= f.maybe_seed;
         }
         closure
+    }
+
+    /// The definitions file `n` is read for, when they are all it is read for (indexes into
+    /// its [`Facts::defs`]): not a whole file, nor one calling `from_config` (which the
+    /// analysis reads to tell whether it creates a client). `None`: read the file whole.
+    pub(crate) fn definitions_only(&self, n: usize) -> Option<Vec<usize>> {
+        let f = self.facts.get(n)?;
+        if self.whole.get(n).copied().unwrap_or(true) || f.maybe_seed {
+            return None;
+        }
+        Some(
+            (0..f.defs.len())
+                .filter(|&d| self.done_defs.contains(&(n, d)))
+                .collect(),
+        )
     }
 
     /// Whether the analysis needs file `n` parsed.
@@ -2105,7 +2327,9 @@ mod tests {
             impl Default for S {\n    fn default() -> Self {\n        S { t: 6000 }\n    }\n}\n";
         let facts = [facts(text)];
         let live = Live::new(&facts, &Closure::method_counts(&facts));
-        let blanked = live.blank((&facts[0], 0), text).expect("a body is blanked");
+        let blanked = live
+            .blank((&facts[0], 0), text, None)
+            .expect("a body is blanked");
         let at = |t: &str, w: &str| t.find(w).expect("word");
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked.lines().count(), text.lines().count());
@@ -2118,5 +2342,91 @@ mod tests {
         );
         assert_eq!(at(&blanked, "fn base"), at(text, "fn base"));
         assert!(crate::rust::parse::parse(&blanked).is_ok());
+    }
+
+    #[test]
+    fn module_items_end_where_syn_ends_them() {
+        let text = "#![allow(dead_code)]\n\
+            //! The crate.\n\
+            use std::time::Duration;\n\
+            /// Documented, with a lifetime.\n\
+            #[derive(Debug)]\n\
+            pub(crate) struct S<'a>(&'a str);\n\
+            const X: u8 = if true { 1 } else { 2 };\n\
+            static Y: S<'static> = S { 0: \"}\" };\n\
+            fn lookup<'a>(&'a self) -> [u8; 2] { [0; 2] }\n\
+            mod inner {\n    use super::*;\n    impl S<'_> { fn f() {} }\n}\n\
+            mod other;\n\
+            m! { a }\n\
+            n!(b);\n\
+            fn cut(";
+        let items = facts(text).items;
+        let shown: Vec<(&str, bool)> = items
+            .iter()
+            .map(|i| (&text[i.start as usize..i.end as usize], i.kept))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("use std::time::Duration;", true),
+                ("#[derive(Debug)]\npub(crate) struct S<'a>(&'a str);", false),
+                ("const X: u8 = if true { 1 } else { 2 };", false),
+                ("static Y: S<'static> = S { 0: \"}\" };", false),
+                ("fn lookup<'a>(&'a self) -> [u8; 2] { [0; 2] }", false),
+                ("use super::*;", true),
+                ("impl S<'_> { fn f() {} }", false),
+                ("mod other;", true),
+                ("m! { a }", false),
+                ("n!(b);", false),
+            ]
+        );
+        let documented = &items[1];
+        let gap = &text[documented.gap as usize..documented.start as usize];
+        assert_eq!(gap.trim(), "/// Documented, with a lifetime.");
+    }
+
+    #[test]
+    fn a_file_read_for_its_definitions_keeps_them_and_its_uses() {
+        let text = "use crate::settings::Timeouts;\n\
+            /// Kafka's settings (ünïcode).\n\
+            pub struct Kafka {\n    pub session_timeout_ms: u32,\n}\n\
+            /// Not needed.\n\
+            pub enum Mode { A, B }\n\
+            impl Kafka {\n    pub fn describe(&self) -> String { format!(\"{self:?} ☕\") }\n}\n\
+            #[cfg(test)]\n\
+            mod tests {\n    use super::*;\n    #[test]\n    fn t() { assert!(true); }\n}\n";
+        let facts = [facts(text)];
+        let live = Live::new(&facts, &Closure::method_counts(&facts));
+        let kafka = facts[0]
+            .defs
+            .iter()
+            .position(|d| d.kind == DefKind::Struct && facts[0].word(d.name) == "Kafka")
+            .expect("the struct is a definition");
+        let blanked = live
+            .blank((&facts[0], 0), text, Some(&[kafka]))
+            .expect("items are blanked");
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.lines().count(), text.lines().count());
+        for kept in [
+            "use crate::settings::Timeouts;",
+            "/// Kafka's settings (ünïcode).",
+            "pub struct Kafka {",
+            "mod tests {",
+            "use super::*;",
+        ] {
+            assert_eq!(blanked.find(kept), text.find(kept), "{kept} stays in place");
+        }
+        for gone in [
+            "Not needed",
+            "enum Mode",
+            "impl Kafka",
+            "describe",
+            "#[test]",
+            "fn t()",
+        ] {
+            assert!(!blanked.contains(gone), "{gone} is blanked: {blanked}");
+        }
+        let parsed = crate::rust::parse::parse(&blanked).expect("the blanked text parses");
+        assert_eq!(parsed.ast.items.len(), 3, "use, struct, mod");
     }
 }
