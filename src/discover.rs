@@ -97,6 +97,9 @@ pub struct Skip<'a> {
 /// Walks each of `paths` (files or folders; all must exist).
 pub fn discover(paths: &[PathBuf], skip: &Skip<'_>, matchers: &Matchers) -> Discovered {
     let mut found = Discovered::default();
+    // In walk order (each folder's entries sorted by name: the order of the sets), collected
+    // into the sets at once instead of one ordered insertion each.
+    let mut rust_files: Vec<PathBuf> = Vec::new();
     for path in paths {
         let walker = WalkDir::new(path).follow_links(false).sort_by_file_name();
         let mut left_out: Vec<(PathBuf, String)> = Vec::new();
@@ -116,7 +119,7 @@ pub fn discover(paths: &[PathBuf], skip: &Skip<'_>, matchers: &Matchers) -> Disc
             }
         }) {
             match entry {
-                Ok(entry) => visit(&entry, matchers, &mut found),
+                Ok(entry) => visit(&entry, matchers, &mut found, &mut rust_files),
                 Err(err) => {
                     let path = err.path().map_or_else(|| path.clone(), Path::to_path_buf);
                     let reason = err
@@ -128,6 +131,7 @@ pub fn discover(paths: &[PathBuf], skip: &Skip<'_>, matchers: &Matchers) -> Disc
         }
         found.skipped.append(&mut left_out);
     }
+    found.rust_files = rust_files.into_iter().collect();
     found
 }
 
@@ -148,7 +152,12 @@ fn left_out_dir(entry: &DirEntry, skip: &Skip<'_>) -> Option<String> {
     None
 }
 
-fn visit(entry: &DirEntry, matchers: &Matchers, found: &mut Discovered) {
+fn visit(
+    entry: &DirEntry,
+    matchers: &Matchers,
+    found: &mut Discovered,
+    rust_files: &mut Vec<PathBuf>,
+) {
     let name = entry.file_name().to_string_lossy();
     if name == "Cargo.toml" && entry.file_type().is_file() {
         if let Some(dir) = entry.path().parent() {
@@ -166,7 +175,7 @@ fn visit(entry: &DirEntry, matchers: &Matchers, found: &mut Discovered) {
             "skipped: symbolic links are not followed".into(),
         ));
     } else if file_type.is_file() && rust {
-        found.rust_files.insert(entry.path().to_path_buf());
+        rust_files.push(entry.path().to_path_buf());
     } else if file_type.is_file() {
         found.env_files.insert(entry.path().to_path_buf());
     } else if !file_type.is_dir() {
