@@ -93,6 +93,11 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    /// The file's size in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
     /// The stamp of a file (not following a final symlink), `None` when it cannot be read.
     pub(crate) fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::symlink_metadata(path).ok()?;

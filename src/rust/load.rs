@@ -2,7 +2,8 @@
 //! file are scanned for `rdkafka` (in parallel, each file dropped at once, so memory does not
 //! grow with the tree): the analysis covers the crates that use rdkafka. Their files are then
 //! read as text and added to the model, and the crates are parsed and analysed in parallel,
-//! each on one thread (proc-macro2 keeps span information per thread). A panic in a crate's
+//! each on one thread (proc-macro2 keeps span information per thread), the largest first (by
+//! the bytes of their files) so that the longest analysis does not start last. A panic in a crate's
 //! analysis is bisected down to the files that panic alone, which become `internal-error`s,
 //! and the crate is analysed again without them.
 
@@ -82,6 +83,8 @@ struct Scanned {
     paths: Vec<(PathBuf, Option<Stamp>)>,
     /// Files that could not be read, with the reason.
     unreadable: Vec<(PathBuf, String)>,
+    /// The size of its readable files, in bytes: what its analysis roughly costs.
+    bytes: u64,
 }
 
 /// What the analysis of one crate produced, before it joins the model: the files its results
@@ -100,6 +103,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
         parse_out_of_scope(&scanned);
     }
     let mut crates: Vec<(PathBuf, Stamped, u64)> = Vec::new();
+    let mut sizes: Vec<u64> = Vec::new();
     for crate_ in scanned {
         model.rust_files += crate_.paths.len() + crate_.unreadable.len();
         for (path, reason) in crate_.unreadable {
@@ -113,6 +117,7 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             crate_.paths.iter().map(|(p, _)| p).collect::<Vec<_>>(),
         ));
         crates.push((crate_.package, crate_.paths, key));
+        sizes.push(crate_.bytes);
     }
     // Crates the cache knows are not analysed; the others are, in parallel, each on one
     // thread (proc-macro2 keeps span information per thread).
@@ -123,11 +128,22 @@ fn analyze_rust(model: &mut Model, load: &Load<'_>, groups: &[(PathBuf, Vec<Path
             still_valid(entry, paths)
         })
         .collect();
-    let analysed: Vec<Option<Analysed>> = crates
+    // Largest first, one crate per task: the big crate that takes longest starts at once,
+    // and the other threads share the rest meanwhile. Results keep the crates' order.
+    let mut order: Vec<usize> = (0..crates.len()).collect();
+    order.sort_by_key(|&n| std::cmp::Reverse(sizes[n]));
+    let mut analysed: Vec<Option<Analysed>> = (0..crates.len()).map(|_| None).collect();
+    let done: Vec<(usize, Option<Analysed>)> = order
         .par_iter()
-        .zip(&hits)
-        .map(|((_, paths, _), hit)| hit.is_none().then(|| analyze_files(load, paths)))
+        .with_max_len(1)
+        .map(|&n| {
+            let fresh = hits[n].is_none().then(|| analyze_files(load, &crates[n].1));
+            (n, fresh)
+        })
         .collect();
+    for (n, fresh) in done {
+        analysed[n] = fresh;
+    }
     for (((package, paths, key), hit), fresh) in crates.into_iter().zip(hits).zip(analysed) {
         // The ids the crate's files get in the model, in order.
         let next = u32::try_from(model.files.len()).unwrap_or(u32::MAX);
@@ -174,6 +190,9 @@ fn resolve(entry: &CrateEntry, next: u32) -> Option<CrateFacts> {
     renumber::with(map, || serde_json::from_str(&entry.facts).ok())
 }
 
+/// What the scan saw of a file: whether it names rdkafka, and its size in bytes.
+type Seen = (bool, u64);
+
 /// Which crates mention rdkafka: every file's bytes are scanned (in parallel, one by one: a
 /// few huge crates would pin one thread each), except those whose stamp the cache knows.
 fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
@@ -184,17 +203,18 @@ fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
         .enumerate()
         .flat_map(|(n, (_, paths))| paths.iter().map(move |p| (n, p)))
         .collect();
-    let results: Vec<(Option<Stamp>, Result<bool, fs::ReadError>)> = files
+    let results: Vec<(Option<Stamp>, Result<Seen, fs::ReadError>)> = files
         .par_iter()
         .map(|(_, path)| {
             let stamp = load.cache.and_then(|_| Stamp::of(path));
             let known = path.to_str().and_then(|p| cached.get(p));
             if let (Some(stamp), Some((seen, found))) = (stamp, known) {
                 if stamp == *seen {
-                    return (Some(stamp), Ok(*found));
+                    return (Some(stamp), Ok((*found, stamp.len())));
                 }
             }
-            let found = fs::read(path, fs::MAX_SOURCE_BYTES).map(|bytes| in_scope(&bytes));
+            let found = fs::read(path, fs::MAX_SOURCE_BYTES)
+                .map(|bytes| (in_scope(&bytes), bytes.len() as u64));
             (stamp, found)
         })
         .collect();
@@ -205,6 +225,7 @@ fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
             in_scope: false,
             paths: Vec::new(),
             unreadable: Vec::new(),
+            bytes: 0,
         })
         .collect();
     let mut answers = HashMap::new();
@@ -212,8 +233,9 @@ fn scan(load: &Load<'_>, groups: &[(PathBuf, Vec<PathBuf>)]) -> Vec<Scanned> {
     for ((n, path), (stamp, result)) in files.into_iter().zip(results) {
         let group = &mut scanned[n];
         match result {
-            Ok(found) => {
+            Ok((found, bytes)) => {
                 group.in_scope |= found;
+                group.bytes += bytes;
                 group.paths.push((path.clone(), stamp));
                 if let (Some(stamp), Some(name)) = (stamp, path.to_str()) {
                     changed |= cached.get(name) != Some(&(stamp, found));
