@@ -165,6 +165,13 @@ pub(crate) struct Flow<'i, 'a> {
     /// The functions a call may resolve to (config helpers and creators), by name, with what
     /// the lookup compares (computed once: a crate has thousands of `new`s).
     helpers: HashMap<String, Vec<Candidate<'a>>>,
+    /// The free functions of each unit by name, and whether each is a helper: a bare call
+    /// `name()` resolves to its own module's `name` without looking at every helper of that
+    /// name in the crate (a generated crate has one `base` per file).
+    own_free: HashMap<(String, usize), Vec<(FnRef<'a>, bool)>>,
+    /// Names of helpers that are in an `impl` of a type without a plain name (`impl T for
+    /// (A, B)`) and do not take `self`: a bare call may also resolve to them.
+    unnamed_owner: HashSet<String>,
     /// Clients stored in struct fields, by (struct, field).
     field_clients: HashMap<(String, String), Vec<usize>>,
     field_uses: HashMap<(String, String), FieldUse>,
@@ -294,8 +301,30 @@ impl<'i, 'a> Flow<'i, 'a> {
                     });
             }
         }
+        let mut own_free: HashMap<(String, usize), Vec<(FnRef<'a>, bool)>> = HashMap::new();
+        let mut unnamed_owner = HashSet::new();
+        for (name, candidates) in &helpers {
+            if candidates
+                .iter()
+                .any(|c| c.f.self_ty.is_some() && c.owner.is_none() && !c.method)
+            {
+                unnamed_owner.insert(name.clone());
+            }
+        }
+        for f in index.all_fns.iter().filter(|f| f.self_ty.is_none()) {
+            let name = f.sig.ident.to_string();
+            let helper = helpers
+                .get(&name)
+                .is_some_and(|c| c.iter().any(|c| key(c.f) == key(*f)));
+            own_free
+                .entry((name, f.unit))
+                .or_default()
+                .push((*f, helper));
+        }
         Flow {
             index,
+            own_free,
+            unnamed_owner,
             summaries: HashMap::new(),
             in_progress: HashSet::new(),
             constructions: Vec::new(),
@@ -1503,6 +1532,22 @@ impl<'i, 'a> Flow<'i, 'a> {
                 .is_some_and(|root| matches!(root.as_str(), "std" | "core" | "alloc"))
             {
                 return None;
+            }
+        }
+        // A bare `name()` calls the caller's own module's `name` when it has one: that one
+        // if it is a helper, else none (what the general lookup below decides, in one step).
+        if let (Some((caller, [])), false) = (path, method) {
+            let own = self
+                .own_free
+                .get(&(name.to_owned(), caller.unit))
+                .into_iter()
+                .flatten()
+                .filter(|(f, _)| f.inline_mod == caller.inline_mod);
+            let mut own = own.take(2);
+            if let (Some((f, helper)), None) = (own.next(), own.next()) {
+                if !self.unnamed_owner.contains(name) {
+                    return helper.then_some(*f);
+                }
             }
         }
         let owner = path.and_then(|(_, segments)| segments.last().map(String::as_str));
