@@ -11,9 +11,10 @@ declare_rule! {
     /// token, they neither use the rdkafka API nor define or call anything that code using it
     /// reaches), nor the function bodies it does not read (they neither name a config or
     /// client type nor call a function that may build one: they are blanked before parsing,
-    /// and the file's consumers are checked), nor the other items of a file it reads only for
-    /// a definition (a constant, settings struct or `Default` impl that Kafka code uses: the
-    /// rest of that file is blanked). `--no-prefilter` parses all of them.
+    /// and the file's consumers are checked), nor the other items of a file it reads only in
+    /// part (for a constant, settings struct or `Default` impl that Kafka code uses, or to
+    /// tell whether its `from_config` calls create a client: the rest of that file is
+    /// blanked). `--no-prefilter` parses all of them.
     ///
     /// ## Why is this bad?
     /// A file the tool cannot parse is a file whose consumers it did not check. Usually the

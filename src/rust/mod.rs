@@ -132,12 +132,12 @@ pub fn analyze_sources(sources: &[(FileId, &str)]) -> CrateFacts {
 }
 
 /// Parses a file (`live`: of a crate whose closure of readable bodies is known, with the
-/// file's facts and index; `only`: the definitions the file is read for, when it is read for
-/// nothing else). Bodies and items the analysis cannot read are not parsed at all; should
+/// file's facts and index; `only`: the part of the file the analysis reads, when it does not
+/// read it whole). Bodies and items the analysis cannot read are not parsed at all; should
 /// blanking them ever break the file, it is parsed as it is.
 fn parse_blanked(
     live: Option<(&scope::Live, &scope::Facts, usize)>,
-    only: Option<&[usize]>,
+    only: Option<&scope::Partial>,
     text: &str,
 ) -> Result<parse::Parsed, parse::ParseFailure> {
     let blanked = live.and_then(|(live, facts, n)| live.blank((facts, n), text, only));
@@ -165,9 +165,9 @@ pub(crate) fn analyze_modules(
     // With the prefilter, the bodies the analysis cannot read are not parsed (a file with a
     // suppression comment keeps them: its statements scope it).
     let live = prefilter.then(|| scope::Live::new(&lexed, &wide.method_counts));
-    // `only`: parse the file for these definitions alone (see `scope::Live::blank`).
+    // `only`: parse this part of the file alone (see `scope::Live::blank`).
     let parse_into = |n: usize,
-                      only: Option<&[usize]>,
+                      only: Option<&scope::Partial>,
                       parsed: &mut Vec<(FileId, parse::Parsed)>,
                       facts: &mut CrateFacts| {
         let (file, text) = sources[n];
@@ -199,15 +199,15 @@ pub(crate) fn analyze_modules(
     let mut memo = creators::ScanMemo::new(&mentions);
     if prefilter {
         let mut closure = scope::Closure::new(&lexed, wide.loads_env);
-        // How each file was parsed: `Some(None)` whole, `Some(Some(defs))` for those
-        // definitions alone. A file whose reading grows is parsed again.
-        let mut done: Vec<Option<Option<Vec<usize>>>> = vec![None; sources.len()];
+        // How each file was parsed: `Some(None)` whole, `Some(Some(part))` in part. A file
+        // whose reading grows is parsed again.
+        let mut done: Vec<Option<Option<scope::Partial>>> = vec![None; sources.len()];
         loop {
             for n in 0..sources.len() {
                 if !closure.needed(n) {
                     continue;
                 }
-                let only = closure.definitions_only(n);
+                let only = closure.partial(n);
                 if done[n].as_ref() == Some(&only) {
                     continue;
                 }
@@ -219,7 +219,7 @@ pub(crate) fn analyze_modules(
                     parsed.retain(|(f, _)| *f != file);
                     memo.forget(file);
                 }
-                parse_into(n, only.as_deref(), &mut parsed, &mut facts);
+                parse_into(n, only.as_ref(), &mut parsed, &mut facts);
             }
             parsed.sort_by_key(|(file, _)| *file);
             let mut index = index::CrateIndex::new(&parsed, module_of);

@@ -19,7 +19,9 @@
 //!   definition brings the words of its own text, not of its file. Enums, unions and traits
 //!   are only asked about by name, which the facts of every file answer. A file needed for
 //!   definitions alone (not a seed, nor reached by the uses below) is parsed with its `use`s
-//!   and the items holding those definitions; its other items are blanked ([`Live::blank`]).
+//!   and the items holding those definitions (and, when it calls `from_config`, the items
+//!   holding bodies the analysis may read, and its aliases and macros); its other items are
+//!   blanked ([`Live::blank`], [`Partial`]).
 //! - **Uses** (reverse): a file that calls a config helper or creator of the parsed files in a
 //!   shape the analysis would resolve to it (`name()` where the file has no `name` of its own,
 //!   `x.name()` where every method of that name is a helper, `Type::name()`), invokes one of
@@ -193,6 +195,16 @@ pub(crate) struct Facts {
     /// The items at module level (in inline modules too, which are not items here), in order:
     /// what a file read for its definitions alone keeps or blanks ([`Live::blank`]).
     pub items: Vec<ItemSpan>,
+}
+
+/// The part of a file the analysis reads when it does not read it whole ([`Closure::partial`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Partial {
+    /// The definitions it is read for (indexes into [`Facts::defs`]).
+    pub defs: Vec<usize>,
+    /// Also every item holding a body the analysis may read (see [`Live::keeps`]), and the
+    /// file's aliases and macros, which decide what its calls resolve to.
+    pub live: bool,
 }
 
 /// An item at module level, by byte offsets.
@@ -1579,14 +1591,13 @@ impl Live {
     /// The text of a file with the bodies the analysis cannot read blanked (every byte
     /// between their braces but line ends made a space, so that every offset stays), to
     /// parse instead of the file; `None` when none is. The test is [`Live::keeps`], on the
-    /// token scan's function bodies. `only`: the file is read for these definitions alone
-    /// (indexes into [`Facts::defs`]), so every other item but `use`s is blanked whole, with
-    /// its doc comments.
+    /// token scan's function bodies. `only`: the file is read in part, so every item but
+    /// `use`s and what that part keeps is blanked whole, with its doc comments.
     pub(crate) fn blank(
         &self,
         (facts, file): (&Facts, usize),
         text: &str,
-        only: Option<&[usize]>,
+        only: Option<&Partial>,
     ) -> Option<String> {
         let mut bytes: Option<Vec<u8>> = None;
         let mut space = |range: std::ops::Range<usize>| {
@@ -1597,15 +1608,38 @@ impl Live {
                 }
             }
         };
+        // Whether a body is read: `Default` impls' always, empty ones need no blanking.
+        let is_read = |b: &Body| {
+            let (at, open, close) = (b.at as usize, b.open as usize, b.close as usize);
+            let (Some(own), Some(inside)) = (text.get(at..=close), text.get(open + 1..close))
+            else {
+                return true;
+            };
+            let header = b.header.and_then(|(s, e)| text.get(s as usize..e as usize));
+            b.default_impl
+                || inside.trim().is_empty()
+                || self.keeps((facts, file), facts.word(b.name), own, header)
+        };
+        // Known before the items only when they depend on it.
+        let read: Option<Vec<bool>> = only
+            .is_some_and(|part| part.live)
+            .then(|| facts.bodies.iter().map(is_read).collect());
         let mut gone: Vec<(u32, u32)> = Vec::new();
-        if let Some(needed) = only {
+        if let Some(part) = only {
+            let within = |item: &ItemSpan, at: u32| (item.start..item.end).contains(&at);
             let holds = |item: &ItemSpan| {
-                needed.iter().any(|&d| {
-                    facts
-                        .defs
-                        .get(d)
-                        .is_some_and(|def| (item.start..item.end).contains(&def.at))
-                })
+                part.defs
+                    .iter()
+                    .any(|&d| facts.defs.get(d).is_some_and(|def| within(item, def.at)))
+                    || part.live
+                        && (facts.defs.iter().any(|def| {
+                            matches!(def.kind, DefKind::Alias | DefKind::Macro)
+                                && within(item, def.at)
+                        }) || facts
+                            .bodies
+                            .iter()
+                            .zip(read.iter().flatten())
+                            .any(|(b, read)| *read && !b.default_impl && within(item, b.at)))
             };
             for item in facts.items.iter().filter(|i| !i.kept && !holds(i)) {
                 if text.get(item.start as usize..item.end as usize).is_none() {
@@ -1619,22 +1653,14 @@ impl Live {
             }
         }
         let blanked = |at: u32| gone.iter().any(|(s, e)| (*s..*e).contains(&at));
-        for b in facts
-            .bodies
-            .iter()
-            .filter(|b| !b.default_impl && !blanked(b.at))
-        {
-            let (at, open, close) = (b.at as usize, b.open as usize, b.close as usize);
-            let (Some(own), Some(inside)) = (text.get(at..=close), text.get(open + 1..close))
-            else {
-                continue;
+        for (n, b) in facts.bodies.iter().enumerate() {
+            let read = || {
+                read.as_ref()
+                    .map_or_else(|| is_read(b), |r| r.get(n).copied().unwrap_or(true))
             };
-            let header = b.header.and_then(|(s, e)| text.get(s as usize..e as usize));
-            let name = facts.word(b.name);
-            if inside.trim().is_empty() || self.keeps((facts, file), name, own, header) {
-                continue;
+            if !blanked(b.at) && !read() {
+                space(b.open as usize + 1..b.close as usize);
             }
-            space(open + 1..close);
         }
         String::from_utf8(bytes?).ok()
     }
@@ -1856,19 +1882,20 @@ impl<'f> Closure<'f> {
         closure
     }
 
-    /// The definitions file `n` is read for, when they are all it is read for (indexes into
-    /// its [`Facts::defs`]): not a whole file, nor one calling `from_config` (which the
-    /// analysis reads to tell whether it creates a client). `None`: read the file whole.
-    pub(crate) fn definitions_only(&self, n: usize) -> Option<Vec<usize>> {
+    /// What of file `n` the analysis reads, when it does not read the file whole (a whole
+    /// file's words all matter): the definitions it is read for, and for a file calling
+    /// `from_config` (read to tell whether that call creates a client) the code that may.
+    pub(crate) fn partial(&self, n: usize) -> Option<Partial> {
         let f = self.facts.get(n)?;
-        if self.whole.get(n).copied().unwrap_or(true) || f.maybe_seed {
+        if self.whole.get(n).copied().unwrap_or(true) {
             return None;
         }
-        Some(
-            (0..f.defs.len())
+        Some(Partial {
+            defs: (0..f.defs.len())
                 .filter(|&d| self.done_defs.contains(&(n, d)))
                 .collect(),
-        )
+            live: f.maybe_seed,
+        })
     }
 
     /// Whether the analysis needs file `n` parsed.
@@ -2403,7 +2430,14 @@ mod tests {
             .position(|d| d.kind == DefKind::Struct && facts[0].word(d.name) == "Kafka")
             .expect("the struct is a definition");
         let blanked = live
-            .blank((&facts[0], 0), text, Some(&[kafka]))
+            .blank(
+                (&facts[0], 0),
+                text,
+                Some(&Partial {
+                    defs: vec![kafka],
+                    live: false,
+                }),
+            )
             .expect("items are blanked");
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked.lines().count(), text.lines().count());
@@ -2428,5 +2462,38 @@ mod tests {
         }
         let parsed = crate::rust::parse::parse(&blanked).expect("the blanked text parses");
         assert_eq!(parsed.ast.items.len(), 3, "use, struct, mod");
+    }
+
+    #[test]
+    fn a_file_calling_from_config_keeps_the_code_that_may_create() {
+        let text = "use tls::TlsSettings;\n\
+            type Tls = TlsSettings;\n\
+            /// Not read: no body here calls anything that may create a client.\n\
+            pub struct Options {\n    pub verify: bool,\n}\n\
+            pub enum Mode { Strict, Lax }\n\
+            pub fn settings(o: &Options) -> Tls {\n    Tls::from_config(o) // «créé»\n}\n\
+            pub fn describe(m: Mode) -> &'static str {\n    match m { Mode::Strict => \"strict\", Mode::Lax => \"lax\" }\n}\n";
+        let facts = [facts(text)];
+        assert!(facts[0].maybe_seed && !facts[0].seed);
+        let live = Live::new(&facts, &Closure::method_counts(&facts));
+        let part = Partial {
+            defs: Vec::new(),
+            live: true,
+        };
+        let blanked = live
+            .blank((&facts[0], 0), text, Some(&part))
+            .expect("items are blanked");
+        assert_eq!(blanked.len(), text.len());
+        for kept in [
+            "use tls::TlsSettings;",
+            "type Tls = TlsSettings;",
+            "Tls::from_config(o) // «créé»",
+        ] {
+            assert_eq!(blanked.find(kept), text.find(kept), "{kept} stays in place");
+        }
+        for gone in ["Not read", "struct Options", "enum Mode", "fn describe"] {
+            assert!(!blanked.contains(gone), "{gone} is blanked: {blanked}");
+        }
+        assert!(crate::rust::parse::parse(&blanked).is_ok());
     }
 }
