@@ -646,7 +646,8 @@ fn module_items(toks: &[Tok<'_>], starts: &[u32]) -> Vec<ItemSpan> {
         if let (Some(last), Some(&first)) = (last, starts.get(start)) {
             let gap = start
                 .checked_sub(1)
-                .map_or(0, |p| token_end(&toks[p], starts[p]));
+                .and_then(|p| Some(token_end(toks.get(p)?, *starts.get(p)?)))
+                .unwrap_or(0);
             out.push(ItemSpan {
                 gap,
                 start: first,
