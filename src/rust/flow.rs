@@ -311,11 +311,10 @@ impl<'i, 'a> Flow<'i, 'a> {
                 unnamed_owner.insert(name.clone());
             }
         }
+        let helper_keys: HashSet<usize> = helpers.values().flatten().map(|c| key(c.f)).collect();
         for f in index.all_fns.iter().filter(|f| f.self_ty.is_none()) {
             let name = f.sig.ident.to_string();
-            let helper = helpers
-                .get(&name)
-                .is_some_and(|c| c.iter().any(|c| key(c.f) == key(*f)));
+            let helper = helper_keys.contains(&key(*f));
             own_free
                 .entry((name, f.unit))
                 .or_default()
@@ -1524,15 +1523,8 @@ impl<'i, 'a> Flow<'i, 'a> {
         path: Option<(FnRef<'a>, &[String])>,
         method: bool,
     ) -> Option<FnRef<'a>> {
-        // `std::iter::once()`: the standard library's, never the crate's `once`.
-        if let Some((caller, segments)) = path {
-            let full = self.index.units[caller.unit].expand(segments);
-            if full
-                .first()
-                .is_some_and(|root| matches!(root.as_str(), "std" | "core" | "alloc"))
-            {
-                return None;
-            }
+        if path.is_some_and(|(caller, segments)| self.calls_std(caller, segments, name)) {
+            return None;
         }
         // A bare `name()` calls the caller's own module's `name` when it has one: that one
         // if it is a helper, else none (what the general lookup below decides, in one step).
@@ -1635,6 +1627,19 @@ impl<'i, 'a> Flow<'i, 'a> {
             Some(module) => Some(module.to_owned()),
         };
         only(&|c| self.index.module_of(&c.f) == target)
+    }
+
+    /// Whether a call from `caller` through `segments` (or a bare `name()` through a `use`)
+    /// names the standard library: `std::iter::once()`, or `once()` after
+    /// `use std::iter::once;`, is never the crate's `once`.
+    fn calls_std(&self, caller: FnRef<'a>, segments: &[String], name: &str) -> bool {
+        let uses = &self.index.units[caller.unit].uses;
+        let first = segments.first().map_or(name, String::as_str);
+        let root = uses
+            .get(first)
+            .and_then(|full| full.first())
+            .map_or(first, String::as_str);
+        matches!(root, "std" | "core" | "alloc")
     }
 
     /// The crate's one `impl From<T> for ClientConfig` conversion, if it has exactly one.
