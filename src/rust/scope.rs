@@ -378,6 +378,18 @@ fn tokens_at(text: &str) -> (Vec<Tok<'_>>, Vec<u32>, bool) {
 /// Where the item starting at token `from` ends: past the `;` or the closing `}` of its body,
 /// whichever comes first outside brackets.
 fn item_end(toks: &[Tok<'_>], from: usize) -> usize {
+    end_outside_brackets(toks, from, true)
+}
+
+/// Past the `;` that ends the item at token `from`, outside brackets (a constant's value
+/// may hold braces: `const X: u8 = if A { 1 } else { 2 };`).
+fn semicolon_end(toks: &[Tok<'_>], from: usize) -> usize {
+    end_outside_brackets(toks, from, false)
+}
+
+/// Past the first `;` outside brackets from token `from` (`brace`: or past the first `}`
+/// that closes them all, if that comes first).
+fn end_outside_brackets(toks: &[Tok<'_>], from: usize, brace: bool) -> usize {
     let mut depth = 0usize;
     for (n, tok) in toks.iter().enumerate().skip(from) {
         match tok {
@@ -385,7 +397,7 @@ fn item_end(toks: &[Tok<'_>], from: usize) -> usize {
             Tok::Punct(b')' | b']') => depth = depth.saturating_sub(1),
             Tok::Punct(b'}') => {
                 depth = depth.saturating_sub(1);
-                if depth == 0 {
+                if brace && depth == 0 {
                     return n + 1;
                 }
             }
@@ -705,21 +717,6 @@ fn closing(toks: &[Tok<'_>], open: usize) -> usize {
         }
     }
     toks.len().saturating_sub(1)
-}
-
-/// Past the `;` that ends the item at token `from`, outside brackets (a constant's value
-/// may hold braces: `const X: u8 = if A { 1 } else { 2 };`).
-fn semicolon_end(toks: &[Tok<'_>], from: usize) -> usize {
-    let mut depth = 0usize;
-    for (n, tok) in toks.iter().enumerate().skip(from) {
-        match tok {
-            Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
-            Tok::Punct(b')' | b']' | b'}') => depth = depth.saturating_sub(1),
-            Tok::Punct(b';') if depth == 0 => return n + 1,
-            _ => {}
-        }
-    }
-    toks.len()
 }
 
 /// The byte offset past a token that starts at `start`.
