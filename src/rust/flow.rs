@@ -110,9 +110,11 @@ impl<'a> Frame<'a> {
 /// share the helper's own run.
 const MAX_CALL_DEPTH: usize = 4;
 
-/// How many helper bodies one crate evaluates at call sites in all: beyond it, calls share
-/// the helper's own run (or its summary), so that helpers calling helpers at every level
-/// cannot multiply the work.
+/// How many helper bodies the analysis of one function evaluates at call sites in all (the
+/// helpers it reaches included): beyond it, calls share the helper's own run (or its
+/// summary), so that helpers calling helpers at every level cannot multiply the work. Counted
+/// per function, so that what a function yields never depends on the rest of the crate (nor
+/// on how the crate is split into parts, see `parts`).
 const MAX_INSTANCES: usize = 20_000;
 
 /// What a function's body does with a client stored in a field of its struct
@@ -347,6 +349,7 @@ impl<'i, 'a> Flow<'i, 'a> {
     /// with a client stored in a struct field decides that client's role too.
     pub(crate) fn run(&mut self) {
         for f in self.index.all_fns.clone() {
+            self.instances = 0;
             self.root(f);
         }
         for (place, uses) in std::mem::take(&mut self.field_uses) {

@@ -34,6 +34,10 @@
 //! file first defines a field, whether settings come from the environment) comes from the
 //! facts of all files. Files outside the closure cannot add, drop or change a client, and are
 //! not parsed (`--no-prefilter` parses them all and must print the same).
+//!
+//! Before the closure, [`super::parts`] splits the crate into parts that the closure and the
+//! analysis can never connect; each part has a closure of its own and is parsed, analysed and
+//! dropped on its own.
 
 use std::collections::{HashMap, HashSet};
 
@@ -1461,6 +1465,12 @@ impl Live {
         live
     }
 
+    /// Whether some live function (or one an attribute names) has this name: only then can a
+    /// call of that name run code of another file ([`super::parts`]).
+    pub(crate) fn names_fn(&self, name: &str) -> bool {
+        self.free.contains_key(name) || self.methods.contains_key(name) || self.named.contains(name)
+    }
+
     /// What a call is indexed by in the worklist: `(Type, name)` for `Type::name()` of a type
     /// that is not `Self` or an alias, `("", name)` for every other shape.
     fn key<'f>(&self, f: &'f Facts, call: Shape) -> (&'f str, &'f str) {
@@ -1770,7 +1780,7 @@ pub(crate) struct Known {
 /// The closure over the files of one crate (see the module documentation).
 #[derive(Debug)]
 pub(crate) struct Closure<'f> {
-    facts: &'f [Facts],
+    facts: Vec<&'f Facts>,
     /// Files whose every word is needed (seeds, and files that reach what those define).
     whole: Vec<bool>,
     /// Files that must be parsed: the whole ones and those holding a needed definition.
@@ -1837,9 +1847,9 @@ enum Need {
 impl<'f> Closure<'f> {
     /// The closure from the seeds (`loads_env`: whether the crate loads settings from the
     /// environment, so that every settings field may bind an env key).
-    pub(crate) fn new(facts: &'f [Facts], loads_env: bool) -> Self {
+    pub(crate) fn new(facts: Vec<&'f Facts>, loads_env: bool) -> Self {
         let mut defs: HashMap<(DefKind, &str), Vec<(usize, usize)>> = HashMap::new();
-        for (n, f) in facts.iter().enumerate() {
+        for (n, &f) in facts.iter().enumerate() {
             for (d, def) in f.defs.iter().enumerate() {
                 defs.entry((def.kind, f.word(def.name)))
                     .or_default()
@@ -1859,23 +1869,24 @@ impl<'f> Closure<'f> {
                 found.retain(|(f, _)| *f == file);
             }
         }
+        let count = facts.len();
         let mut closure = Closure {
             facts,
-            whole: vec![false; facts.len()],
-            parsed: vec![false; facts.len()],
+            whole: vec![false; count],
+            parsed: vec![false; count],
             defs,
             done_words: HashSet::new(),
             done_defs: HashSet::new(),
             loads_env,
             reach: None,
         };
-        let seeds = (0..facts.len())
-            .filter(|&n| facts[n].seed)
+        let seeds = (0..count)
+            .filter(|&n| closure.facts[n].seed)
             .map(Need::Whole)
             .collect();
         closure.settle(seeds);
-        for (n, f) in facts.iter().enumerate() {
-            closure.parsed[n] |= f.maybe_seed;
+        for n in 0..count {
+            closure.parsed[n] |= closure.facts[n].maybe_seed;
         }
         closure
     }
@@ -1884,7 +1895,7 @@ impl<'f> Closure<'f> {
     /// file's words all matter): the definitions it is read for, and for a file calling
     /// `from_config` (read to tell whether that call creates a client) the code that may.
     pub(crate) fn partial(&self, n: usize) -> Option<Partial> {
-        let f = self.facts.get(n)?;
+        let f = *self.facts.get(n)?;
         if self.whole.get(n).copied().unwrap_or(true) {
             return None;
         }
@@ -1966,9 +1977,11 @@ impl<'f> Closure<'f> {
     }
 
     /// How many functions taking `self` the crate defines, by name, from every file's facts.
-    pub(crate) fn method_counts(facts: &[Facts]) -> HashMap<String, usize> {
+    pub(crate) fn method_counts<'a>(
+        facts: impl IntoIterator<Item = &'a Facts>,
+    ) -> HashMap<String, usize> {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for name in facts.iter().flat_map(|f| &f.self_fns) {
+        for name in facts.into_iter().flat_map(|f| &f.self_fns) {
             *counts.entry(name.clone()).or_default() += 1;
         }
         counts
@@ -1984,11 +1997,11 @@ impl<'f> Closure<'f> {
     /// One round of uses: needs whole the files that reach what the whole files define.
     /// Returns whether any file was added.
     pub(crate) fn grow(&mut self, known: &Known) -> bool {
-        let reach = Reach::new(known, &Self::method_counts(self.facts));
+        let reach = Reach::new(known, &Self::method_counts(self.facts.iter().copied()));
         self.reach = Some(reach.clone());
         let added: Vec<Need> = (0..self.facts.len())
             .filter(|&n| {
-                !self.whole[n] && (known.creating.contains(&n) || reach.reaches(&self.facts[n]))
+                !self.whole[n] && (known.creating.contains(&n) || reach.reaches(self.facts[n]))
             })
             .map(Need::Whole)
             .collect();
@@ -1997,13 +2010,11 @@ impl<'f> Closure<'f> {
         grew
     }
 
-    /// What a later run needs to tell whether a change to a file the closure left out can
-    /// leave the closure as it is (see [`Settled::keeps`]).
-    pub(crate) fn settled(&self) -> Settled {
-        Settled {
-            reach: self.reach.clone().unwrap_or_default(),
-            shares: self.facts.iter().map(Facts::share).collect(),
-        }
+    /// The last round's reach: with those of the crate's other parts, what a later run needs
+    /// to tell whether a change to a file the closure left out can leave the closure as it is
+    /// (see [`Settled`]).
+    pub(crate) fn reach(&self) -> Reach {
+        self.reach.clone().unwrap_or_default()
     }
 }
 
@@ -2091,6 +2102,24 @@ pub(crate) struct Settled {
 }
 
 impl Settled {
+    /// What the closures of a crate's parts (their `reaches`) were computed from, with the
+    /// crate's `facts`. The parts share no helper, macro, alias or holder, and every method of
+    /// a name is in one part, so together they reach what one closure of the crate would.
+    pub(crate) fn new(reaches: impl IntoIterator<Item = Reach>, facts: &[Facts]) -> Settled {
+        let mut reach = Reach::default();
+        for part in reaches {
+            reach.names.extend(part.names);
+            reach.free.extend(part.free);
+            reach.methods.extend(part.methods);
+            reach.owned.extend(part.owned);
+            reach.holders.extend(part.holders);
+        }
+        Settled {
+            reach,
+            shares: facts.iter().map(Facts::share).collect(),
+        }
+    }
+
     /// Whether a file the closure did not need, now with `facts` (and `share` its share of
     /// the crate-wide facts before), leaves the closure and the crate-wide facts as they were.
     pub(crate) fn keeps(&self, share: Option<u64>, facts: &Facts) -> bool {
@@ -2223,7 +2252,7 @@ mod tests {
             "pub const GROUP: &str = \"other\";",
         ];
         let facts: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
-        let mut closure = Closure::new(&facts, false);
+        let mut closure = Closure::new(facts.iter().collect(), false);
         assert!(closure.needed(0) && closure.needed(2));
         assert!(!closure.needed(3) && !closure.needed(5));
         let known = Known {
@@ -2244,11 +2273,11 @@ mod tests {
             "pub fn unrelated() -> u32 { 1 }",
         ];
         let lexed: Vec<Facts> = files.iter().map(|t| facts(t)).collect();
-        let mut closure = Closure::new(&lexed, false);
+        let mut closure = Closure::new(lexed.iter().collect(), false);
         let known = creator_in_first_file();
         assert!(!closure.grow(&known));
         assert!(!closure.needed(1));
-        let settled = closure.settled();
+        let settled = Settled::new([closure.reach()], &lexed);
         let share = Some(settled.shares[1]);
         assert!(settled.keeps(share, &facts("pub fn unrelated() -> u32 { 2 }")));
         // Calls the creator now; defines another function; mentions rdkafka.
