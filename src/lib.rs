@@ -71,6 +71,9 @@ pub struct RunSettings {
     pub cache_dir: Option<PathBuf>,
     /// `--metadata-timeout`: how long `cargo metadata` may run (default 30 s).
     pub metadata_timeout: Option<std::time::Duration>,
+    /// Leave the report's `consumer_views` empty: nothing will render them (neither JSON nor
+    /// `-v`), and a run with many consumers need not hold a view of each.
+    pub without_consumer_views: bool,
     /// Panic in the analysis of the env or Rust file whose path ends with this (tests the
     /// `internal-error` path; hidden `--debug-panic-on`).
     #[doc(hidden)]
@@ -209,7 +212,7 @@ fn stages(
     );
     model.links = model::link::link(&model);
     let diagnostics = report::sink::collect(&model, &configs, &config_files, &levels, paths);
-    let mut report = Report::new(model, diagnostics);
+    let mut report = Report::new(model, diagnostics, !run.without_consumer_views);
     report.paths = report::Paths::new(&ws.root);
     Ok(report)
 }

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
             },
             metadata_timeout: Some(std::time::Duration::from_secs(args.metadata_timeout)),
             debug_panic_on: args.debug_panic_on,
+            without_consumer_views: args.format != Format::Json && !args.verbose,
         },
         packages: args.package,
         exclude_packages: args.exclude,
@@ -61,13 +62,12 @@ fn main() -> ExitCode {
         summary: !args.quiet,
         notes: args.verbose,
     };
-    let machine = match args.format {
-        Format::Human => None,
-        Format::Json => Some(json::render(&report)),
-        Format::Short => Some(short::render(&report)),
-        Format::Github => Some(github::render(&report)),
-        Format::Sarif => Some(sarif::render(&report)),
-    };
+    // JSON on stdout is written as it is serialized (a document of many findings is never
+    // held whole); every other output is rendered first.
+    let streamed = args.format == Format::Json && args.output_file.is_none();
+    let machine = (!streamed)
+        .then(|| machine_render(args.format, &report))
+        .flatten();
     let written = match (&args.output_file, machine) {
         // The file gets the chosen format; a person at the terminal still gets the report.
         (Some(path), machine) => {
@@ -99,6 +99,7 @@ fn main() -> ExitCode {
             }
             shown
         }
+        (None, _) if streamed => json::write(&report, &mut io::BufWriter::new(io::stdout().lock())),
         (None, Some(text)) => write_all(&mut io::stdout().lock(), &text),
         (None, None) => write_all(&mut io::stderr().lock(), &human::render(&report, style)),
     };
@@ -110,6 +111,17 @@ fn main() -> ExitCode {
     match report.exit_code() {
         1 if args.exit_zero => ExitCode::SUCCESS,
         code => ExitCode::from(code),
+    }
+}
+
+/// The report in a machine format (`None`: the human one).
+fn machine_render(format: Format, report: &cargo_kafka_lint::Report) -> Option<String> {
+    match format {
+        Format::Human => None,
+        Format::Json => Some(json::render(report)),
+        Format::Short => Some(short::render(report)),
+        Format::Github => Some(github::render(report)),
+        Format::Sarif => Some(sarif::render(report)),
     }
 }
 

@@ -13,11 +13,27 @@ use crate::source::FileId;
 pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
-struct Document<'a> {
+#[serde(bound = "Each<D>: Serialize, Each<C>: Serialize")]
+struct Document<D, C> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    consumers: Vec<JsonConsumer<'a>>,
+    diagnostics: Each<D>,
+    consumers: Each<C>,
     summary: Summary,
+}
+
+/// A sequence serialized item by item as `F` yields it, never held whole: a run with a
+/// hundred thousand findings writes them as it goes.
+struct Each<F>(F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -130,18 +146,19 @@ struct Files {
 
 /// Renders the report as one JSON document (pretty-printed, with a final newline).
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and the document is UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as one JSON document (pretty-printed, with a final newline) to `out`,
+/// each finding and consumer as it is serialized.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = Document {
         version: FORMAT_VERSION,
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| diagnostic(report, d))
-            .collect(),
-        consumers: report
-            .consumer_views
-            .iter()
-            .map(|c| consumer(report, c))
-            .collect(),
+        diagnostics: Each(|| report.diagnostics.iter().map(|d| diagnostic(report, d))),
+        consumers: Each(|| report.consumer_views.iter().map(|c| consumer(report, c))),
         summary: Summary {
             errors: report.count(crate::diagnostic::Severity::Error),
             warnings: report.count(crate::diagnostic::Severity::Warning),
@@ -156,9 +173,9 @@ pub fn render(report: &Report) -> String {
             },
         },
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {

@@ -54,14 +54,18 @@ pub struct Report {
 
 impl Report {
     /// The report of a run: the findings as the sink left them (in order), and what the model
-    /// says of the files and consumers.
-    pub fn new(model: Model, diagnostics: Vec<Diagnostic>) -> Report {
+    /// says of the files and consumers (with a view of each consumer when `views`).
+    pub fn new(model: Model, diagnostics: Vec<Diagnostic>, views: bool) -> Report {
         let checked = Checked {
             env: model.env_files.len(),
             rust: model.rust_files,
         };
         let consumers = count_consumers(&model);
-        let consumer_views = consumers::consumers(&model);
+        let consumer_views = if views {
+            consumers::consumers(&model)
+        } else {
+            Vec::new()
+        };
         let mut notes = model.notes;
         notes.sort();
         Report {
