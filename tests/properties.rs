@@ -1,6 +1,7 @@
 //! Properties of the whole pipeline on generated workspaces (env files and Rust sources built
 //! from realistic and hostile fragments): every span of every diagnostic lies inside its file
-//! on char boundaries, and the output is identical across runs and thread counts. (The env
+//! on char boundaries, the output is identical across runs and thread counts, and a crate
+//! analysed in parts gives what the whole crate gives. (The env
 //! parser's agreement with dotenvy on generated input is in `dotenvy_oracle.rs`.)
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
@@ -128,5 +129,146 @@ proptest! {
         let first = json::render(&report);
         prop_assert_eq!(&json::render(&lint(root, 1)), &first);
         prop_assert_eq!(&json::render(&lint(root, 3)), &first);
+    }
+}
+
+/// One module of a generated crate: fragments that share names across modules in each way the
+/// split into parts tells apart (a private helper of the same name in every module, a call
+/// of another module's helper by path, a constant, a `&mut ClientConfig` helper, a
+/// client-holding struct and an `impl` of it elsewhere, an `impl From<_> for ClientConfig`
+/// and `.into()`, a serde default function named in a string, a same-named function that
+/// has nothing to do with Kafka).
+fn module(k: usize, parts: &[bool], target: usize, sets: &[&str]) -> String {
+    let on = |n: usize| parts.get(n).copied().unwrap_or(false);
+    let mut out = format!("// module {k} — “é☕”\n");
+    if on(0) || on(1) || on(2) || on(4) || on(7) || on(8) {
+        out.push_str(
+            "use rdkafka::config::ClientConfig;\nuse rdkafka::consumer::{Consumer, StreamConsumer};\n",
+        );
+    }
+    let sets = sets.concat();
+    if on(0) {
+        out.push_str(
+            "fn base(group: &str) -> ClientConfig {\n    let mut c = ClientConfig::new();\n    \
+             c.set(\"group.id\", group);\n    c\n}\n",
+        );
+    }
+    if on(1) {
+        let _ = writeln!(
+            out,
+            "pub fn consumer() -> StreamConsumer {{\n    base(\"g{k}\"){sets}.create().unwrap()\n}}"
+        );
+    }
+    if on(2) {
+        let _ = writeln!(
+            out,
+            "pub fn by_path() -> StreamConsumer {{\n    \
+             let c: StreamConsumer = crate::m{target}::base(\"p{k}\").create().unwrap();\n    \
+             c.subscribe(&[\"t\"]).unwrap();\n    c\n}}"
+        );
+    }
+    if on(3) {
+        let _ = writeln!(out, "pub const SESSION: &str = \"{}\";", 3000 + 1000 * k);
+    }
+    if on(4) {
+        let _ = writeln!(
+            out,
+            "pub fn with_const() -> StreamConsumer {{\n    let mut c = ClientConfig::new();\n    \
+             c.set(\"session.timeout.ms\", crate::m{target}::SESSION);\n    \
+             crate::m{target}::tune(&mut c);\n    c.set(\"group.id\", \"c{k}\").create().unwrap()\n}}"
+        );
+    }
+    if on(5) {
+        out.push_str("pub fn tune(c: &mut rdkafka::config::ClientConfig) {\n    c.set(\"heartbeat.interval.ms\", \"2000\");\n}\n");
+    }
+    if on(6) {
+        out.push_str(
+            "pub struct Holder {\n    pub c: rdkafka::consumer::StreamConsumer,\n}\n\
+             pub struct Settings;\n\
+             impl From<Settings> for rdkafka::config::ClientConfig {\n    \
+             fn from(_: Settings) -> Self {\n        let mut c = rdkafka::config::ClientConfig::new();\n        \
+             c.set(\"session.timeout.ms\", \"6000\");\n        c\n    }\n}\n",
+        );
+    }
+    if on(7) {
+        let _ = writeln!(
+            out,
+            "impl crate::m{target}::Holder {{\n    pub fn go(&self) {{\n        \
+             self.c.subscribe(&[\"h\"]).unwrap();\n    }}\n}}\n\
+             pub fn hold() -> crate::m{target}::Holder {{\n    \
+             crate::m{target}::Holder {{ c: ClientConfig::new().set(\"group.id\", \"h\").create().unwrap() }}\n}}"
+        );
+    }
+    if on(8) {
+        let _ = writeln!(
+            out,
+            "pub fn via_into(s: crate::m{target}::Settings) -> StreamConsumer {{\n    \
+             let c: ClientConfig = s.into();\n    c.create().unwrap()\n}}"
+        );
+    }
+    if on(9) {
+        out.push_str(
+            "#[derive(serde::Deserialize, envy::Envy)]\npub struct Conf {\n    \
+             #[serde(default = \"session\")]\n    pub kafka_session_timeout_ms: u64,\n}\n\
+             fn session() -> u64 {\n    45000\n}\n",
+        );
+    }
+    if on(10) {
+        out.push_str(
+            "pub fn base() -> u64 {\n    1\n}\npub fn consumer() -> u64 {\n    base()\n}\n",
+        );
+    }
+    out
+}
+
+fn modules() -> impl Strategy<Value = Vec<String>> {
+    let set = prop::sample::select(vec![
+        "",
+        ".set(\"session.timeout.ms\", \"6000\")",
+        ".set(\"heartbeat.interval.ms\", \"2000\")",
+        ".set(\"socket.timeout.ms\", crate::m0::SESSION)",
+    ]);
+    let one = (
+        prop::collection::vec(any::<bool>(), 11),
+        0usize..6,
+        prop::collection::vec(set, 0..3),
+    );
+    prop::collection::vec(one, 2..7).prop_map(|mods| {
+        let count = mods.len();
+        mods.iter()
+            .enumerate()
+            .map(|(k, (parts, target, sets))| module(k, parts, target % count, sets))
+            .collect()
+    })
+}
+
+fn lint_crate(root: &std::path::Path, no_prefilter: bool) -> String {
+    let mut ws = Workspace::folder(root.to_path_buf());
+    ws.packages.push(root.join("svc"));
+    let run = RunSettings {
+        no_prefilter,
+        ..RunSettings::default()
+    };
+    json::render(&lint_workspace(&ws, &[], &RuleLevels::default(), &run).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// However a crate's modules share names, analysing its parts apart (the default) finds
+    /// what analysing the crate as one part with every file parsed (`--no-prefilter`) finds.
+    #[test]
+    fn a_crate_in_parts_gives_what_the_whole_crate_gives(mods in modules()) {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("svc/src");
+        std::fs::create_dir_all(&src).unwrap();
+        let mut lib = String::new();
+        for (k, text) in mods.iter().enumerate() {
+            let _ = writeln!(lib, "pub mod m{k};");
+            std::fs::write(src.join(format!("m{k}.rs")), text).unwrap();
+        }
+        std::fs::write(src.join("lib.rs"), lib).unwrap();
+        let apart = lint_crate(dir.path(), false);
+        prop_assert_eq!(lint_crate(dir.path(), true), apart);
     }
 }
