@@ -81,6 +81,10 @@ struct Summary {
 struct Frame<'a> {
     f: FnRef<'a>,
     vars: HashMap<String, Binding>,
+    /// The type of each local binding and parameter whose type the code names, by its last
+    /// segment (`let auth = Auth { .. }`, `let auth: Auth = ..`, `auth: &Auth`): a method
+    /// call on it resolves by that type.
+    types: HashMap<String, String>,
     returned: Vec<Val>,
     recording: bool,
     /// The function whose run this is (itself, or the caller a helper is evaluated for).
@@ -97,6 +101,7 @@ impl<'a> Frame<'a> {
         Frame {
             f,
             vars: HashMap::new(),
+            types: param_types(f),
             returned: Vec::new(),
             recording,
             root: key(f),
@@ -567,6 +572,7 @@ impl<'i, 'a> Flow<'i, 'a> {
                     if let (Some(name), Some(r)) =
                         (pat_ident(&local.pat), self.env_ref(frame, &init.expr))
                     {
+                        frame.types.remove(&name);
                         frame.vars.insert(name, Binding::Env(r));
                         continue;
                     }
@@ -575,6 +581,12 @@ impl<'i, 'a> Flow<'i, 'a> {
                         self.expr(frame, diverge);
                     }
                     self.bind(frame, &local.pat, value);
+                    if let (Some(name), Some(ty)) = (
+                        pat_ident(&local.pat),
+                        local_type(frame.f, &local.pat, &init.expr),
+                    ) {
+                        frame.types.insert(name, ty);
+                    }
                 }
                 Stmt::Expr(e, semi) => {
                     let value = self.expr(frame, e);
@@ -592,6 +604,12 @@ impl<'i, 'a> Flow<'i, 'a> {
     }
 
     fn bind(&mut self, frame: &mut Frame<'a>, pat: &Pat, value: Val) {
+        // A new binding of a name hides what was known of its type.
+        let mut names = Vec::new();
+        pat_names(pat, &mut names);
+        for name in &names {
+            frame.types.remove(name);
+        }
         if let (Pat::Type(pt), Val::Client(i)) = (pat, &value) {
             self.type_from(*i, frame.f.unit, Some(&pt.ty));
         }
@@ -797,6 +815,7 @@ impl<'i, 'a> Flow<'i, 'a> {
     }
 
     fn bind_name(frame: &mut Frame<'_>, name: String, value: Val) {
+        frame.types.remove(&name);
         match value {
             Val::Config(config, _) => frame.vars.insert(name, Binding::Config(config)),
             Val::Client(i) => frame.vars.insert(name, Binding::Client(i)),
@@ -1215,7 +1234,10 @@ impl<'i, 'a> Flow<'i, 'a> {
                 {
                     return self.once(frame, init);
                 }
-                if let Some(helper) = self.method_helper(frame, &m.receiver, method) {
+                if let Some(helper) = self
+                    .typed_helper(frame, m)
+                    .or_else(|| self.method_helper(frame, &m.receiver, method))
+                {
                     let start = self.loc(frame, m.method.span());
                     let end = self.loc(frame, m.paren_token.span.close()).span.end;
                     let call = CallSite {
@@ -1496,6 +1518,34 @@ impl<'i, 'a> Flow<'i, 'a> {
     /// caller's own `impl` first; else the one helper of that name, when every method of
     /// that name in the crate is a helper (a name that other types' methods share is a real
     /// ambiguity while the receiver's type is unknown).
+    /// `auth.apply(&mut config)` where the code names the type of `auth` (`Auth`) and hands
+    /// the method a config it follows: that type's only method of the name that is a config
+    /// helper, even where other types have methods of that name. (Only with a config handed:
+    /// the caller then reads a config, so its body and file are read with the prefilter too.)
+    fn typed_helper(&self, frame: &Frame<'a>, m: &syn::ExprMethodCall) -> Option<FnRef<'a>> {
+        let Expr::Path(p) = peel_expr(&m.receiver) else {
+            return None;
+        };
+        let ty = frame.types.get(&p.path.get_ident()?.to_string())?;
+        let hands_config = m.args.iter().any(|arg| {
+            matches!(peel_expr(arg), Expr::Path(p) if p.path.get_ident().is_some_and(|name| {
+                matches!(frame.vars.get(&name.to_string()), Some(Binding::Config(_)))
+            }))
+        });
+        if !hands_config {
+            return None;
+        }
+        let mut own = self
+            .helpers
+            .get(&m.method.to_string())?
+            .iter()
+            .filter(|c| c.method && c.owner.as_deref() == Some(ty.as_str()));
+        match (own.next(), own.next()) {
+            (Some(c), None) => Some(c.f),
+            _ => None,
+        }
+    }
+
     fn method_helper(&self, frame: &Frame<'a>, receiver: &Expr, name: &str) -> Option<FnRef<'a>> {
         let candidates = self.helpers.get(name)?;
         if matches!(receiver, Expr::Path(p) if p.path.is_ident("self")) {
@@ -1699,6 +1749,7 @@ impl<'i, 'a> Flow<'i, 'a> {
         let mut inner = Frame {
             f: helper,
             vars: HashMap::new(),
+            types: param_types(helper),
             returned: Vec::new(),
             recording: frame.recording,
             root: frame.root,
@@ -2052,6 +2103,37 @@ fn pat_ident(pat: &Pat) -> Option<String> {
 pub(super) fn bare_name(ty: &Type) -> Option<String> {
     match types::peel(ty) {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The types of a function's parameters that name one (`auth: &Auth` → `Auth`), by name.
+fn param_types(f: FnRef<'_>) -> HashMap<String, String> {
+    f.sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(pt) => Some((pat_ident(&pt.pat)?, bare_name(&pt.ty)?)),
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// The type a `let` names for its binding: by annotation (`let a: Auth = ..`), or by the
+/// struct literal it is given (`let a = Auth { .. }`; `Self { .. }` in an `impl`).
+fn local_type(f: FnRef<'_>, pat: &Pat, init: &Expr) -> Option<String> {
+    if let Pat::Type(pt) = pat {
+        return bare_name(&pt.ty);
+    }
+    match peel_expr(init) {
+        Expr::Struct(s) => {
+            let last = s.path.segments.last()?.ident.to_string();
+            if last == "Self" {
+                f.self_ty.and_then(bare_name)
+            } else {
+                Some(last)
+            }
+        }
         _ => None,
     }
 }
