@@ -66,6 +66,11 @@ enum Binding {
 enum Lit {
     Text(String, Loc),
     Some(String, Loc),
+    /// `Some(x)` of a value the analysis does not know: `if let Some(g)` runs.
+    SomeUnknown,
+    /// What `if let Some(g)` binds `g` to from `SomeUnknown`: nothing known, but it hides an
+    /// outer `g`.
+    Unknown,
     None,
 }
 
@@ -1848,9 +1853,11 @@ impl<'i, 'a> Flow<'i, 'a> {
                 if c.args.len() == 1
                     && matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some")) =>
             {
-                match self.lit(frame, &c.args[0])? {
-                    Lit::Text(text, loc) => Some(Lit::Some(text, loc)),
-                    Lit::Some(..) | Lit::None => None,
+                match self.lit(frame, &c.args[0]) {
+                    Some(Lit::Text(text, loc)) => Some(Lit::Some(text, loc)),
+                    // `Some(group_id)`: which branch runs is known, the value is not.
+                    None | Some(Lit::Unknown) => Some(Lit::SomeUnknown),
+                    Some(Lit::Some(..) | Lit::SomeUnknown | Lit::None) => None,
                 }
             }
             _ => None,
@@ -1880,6 +1887,8 @@ impl<'i, 'a> Flow<'i, 'a> {
         let is_none = |path: &syn::Path| path.is_ident("None");
         match (pat, lit) {
             (Pat::Wild(_), _) => Some((true, None)),
+            // Not even known to be an `Option`.
+            (_, Lit::Unknown) => None,
             (Pat::Ident(i), _) if i.ident == "None" => Some((matches!(lit, Lit::None), None)),
             (Pat::Path(p), _) if is_none(&p.path) => Some((matches!(lit, Lit::None), None)),
             (Pat::TupleStruct(ts), Lit::None) if ts.path.is_ident("Some") => Some((false, None)),
@@ -1891,6 +1900,12 @@ impl<'i, 'a> Flow<'i, 'a> {
                     true,
                     name.map(|n| (n, Lit::Text(text.clone(), loc.clone()))),
                 ))
+            }
+            (Pat::TupleStruct(ts), Lit::SomeUnknown)
+                if ts.path.is_ident("Some") && ts.elems.len() == 1 =>
+            {
+                let name = pat_ident(&ts.elems[0]);
+                Some((true, name.map(|n| (n, Lit::Unknown))))
             }
             _ => None,
         }
