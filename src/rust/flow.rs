@@ -1519,10 +1519,6 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
     }
 
-    /// The helper a method call `receiver.name()` resolves to: on `self`, the method of the
-    /// caller's own `impl` first; else the one helper of that name, when every method of
-    /// that name in the crate is a helper (a name that other types' methods share is a real
-    /// ambiguity while the receiver's type is unknown).
     /// `auth.apply(&mut config)` where the code names the type of `auth` (`Auth`) and hands
     /// the method a config it follows: that type's only method of the name that is a config
     /// helper, even where other types have methods of that name. (Only with a config handed:
@@ -1551,6 +1547,10 @@ impl<'i, 'a> Flow<'i, 'a> {
         }
     }
 
+    /// The helper a method call `receiver.name()` resolves to: on `self`, the method of the
+    /// caller's own `impl` first; else the one helper of that name, when every method of
+    /// that name in the crate is a helper (a name that other types' methods share is a real
+    /// ambiguity while the receiver's type is unknown).
     fn method_helper(&self, frame: &Frame<'a>, receiver: &Expr, name: &str) -> Option<FnRef<'a>> {
         let candidates = self.helpers.get(name)?;
         if matches!(receiver, Expr::Path(p) if p.path.is_ident("self")) {
