@@ -142,14 +142,14 @@ fn private_names(f: &Facts) -> HashSet<&str> {
     }
     // Any other definition of the name (a method, an associated or nested function, a
     // struct, a field, a constant) makes it a name other files may reach.
-    let mut def_count: HashMap<&str, usize> = HashMap::new();
+    let mut fn_defs: HashMap<&str, usize> = HashMap::new();
+    let mut other_defs: HashSet<&str> = HashSet::new();
     for d in &f.defs {
-        let counted = if d.kind == DefKind::Fn {
-            1
+        if d.kind == DefKind::Fn {
+            *fn_defs.entry(word(f, d.name)).or_default() += 1;
         } else {
-            usize::MAX / 2
-        };
-        *def_count.entry(word(f, d.name)).or_default() += counted;
+            other_defs.insert(word(f, d.name));
+        }
     }
     let named_otherwise: HashSet<&str> = f
         .paths
@@ -167,7 +167,11 @@ fn private_names(f: &Facts) -> HashSet<&str> {
         .collect();
     own_count
         .into_iter()
-        .filter(|(name, n)| def_count.get(name) == Some(n) && !named_otherwise.contains(name))
+        .filter(|(name, n)| {
+            fn_defs.get(name) == Some(n)
+                && !other_defs.contains(name)
+                && !named_otherwise.contains(name)
+        })
         .map(|(name, _)| name)
         .collect()
 }
@@ -261,6 +265,15 @@ mod tests {
         let base = "pub fn base() -> rdkafka::config::ClientConfig { rdkafka::config::ClientConfig::new() }\n";
         let user = "fn c() { crate::x::base().create().unwrap(); }\n";
         assert_eq!(split(&[base, user]), [[0, 1]]);
+    }
+
+    #[test]
+    fn many_definitions_of_one_name_in_a_file_are_counted_without_overflow() {
+        let fields = format!(
+            "{BASE}pub struct A {{ pub id: u32 }}\npub struct B {{ pub id: u32 }}\n\
+             pub struct C {{ pub id: u32 }}\npub struct D {{ pub id: u32 }}\nfn id() {{}}\n"
+        );
+        assert_eq!(split(&[BASE, &fields]), [[0], [1]]);
     }
 
     #[test]
