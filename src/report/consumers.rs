@@ -91,11 +91,10 @@ fn view(model: &Model, index: usize, site: &ClientSite) -> Option<ConsumerView> 
     else {
         return None;
     };
-    let timeouts = Setting::ALL
-        .into_iter()
-        .filter_map(Setting::rdkafka_key)
-        .map(|key| timeout(model, index, site, key))
-        .collect();
+    // As many as there are keys: a run with a hundred thousand consumers holds every view.
+    let keys = Setting::ALL.into_iter().filter_map(Setting::rdkafka_key);
+    let mut timeouts = Vec::with_capacity(keys.clone().count());
+    timeouts.extend(keys.map(|key| timeout(model, index, site, key)));
     Some(ConsumerView {
         file: at.file,
         span: at.range.clone(),
