@@ -1536,12 +1536,17 @@ impl<'i, 'a> Flow<'i, 'a> {
         if !hands_config {
             return None;
         }
-        let mut own = self
+        self.method_of(&m.method.to_string(), ty)
+    }
+
+    /// The one method helper of that name in `owner`'s `impl`s, when there is exactly one.
+    fn method_of(&self, name: &str, owner: &str) -> Option<FnRef<'a>> {
+        let mut mine = self
             .helpers
-            .get(&m.method.to_string())?
+            .get(name)?
             .iter()
-            .filter(|c| c.method && c.owner.as_deref() == Some(ty.as_str()));
-        match (own.next(), own.next()) {
+            .filter(|c| c.method && c.owner.as_deref() == Some(owner));
+        match (mine.next(), mine.next()) {
             (Some(c), None) => Some(c.f),
             _ => None,
         }
@@ -1555,11 +1560,8 @@ impl<'i, 'a> Flow<'i, 'a> {
         let candidates = self.helpers.get(name)?;
         if matches!(receiver, Expr::Path(p) if p.path.is_ident("self")) {
             let own = frame.f.self_ty.and_then(bare_name);
-            let mut mine = candidates
-                .iter()
-                .filter(|c| c.method && own.is_some() && c.owner == own);
-            if let (Some(c), None) = (mine.next(), mine.next()) {
-                return Some(c.f);
+            if let Some(f) = own.and_then(|own| self.method_of(name, &own)) {
+                return Some(f);
             }
         }
         let methods = candidates.iter().filter(|c| c.method).count();

@@ -49,7 +49,7 @@ pub(crate) fn parts(facts: &[Facts], live: &Live) -> Vec<Vec<usize>> {
                 DefKind::Fn => &mut fns,
                 _ => &mut items,
             };
-            let name = word(f, d.name);
+            let name = f.word(d.name);
             if seen.insert((name, d.kind == DefKind::Fn)) {
                 into.entry(name).or_default().push(n);
             }
@@ -123,10 +123,6 @@ fn string_words(f: &Facts) -> impl Iterator<Item = &str> {
         .map(|(w, _)| w.as_str())
 }
 
-fn word(f: &Facts, n: u32) -> &str {
-    f.words.get(n as usize).map_or("", String::as_str)
-}
-
 /// The names a file defines privately (see the module documentation).
 fn private_names(f: &Facts) -> HashSet<&str> {
     let Some(own) = &f.own_fns else {
@@ -146,20 +142,20 @@ fn private_names(f: &Facts) -> HashSet<&str> {
     let mut other_defs: HashSet<&str> = HashSet::new();
     for d in &f.defs {
         if d.kind == DefKind::Fn {
-            *fn_defs.entry(word(f, d.name)).or_default() += 1;
+            *fn_defs.entry(f.word(d.name)).or_default() += 1;
         } else {
-            other_defs.insert(word(f, d.name));
+            other_defs.insert(f.word(d.name));
         }
     }
     let named_otherwise: HashSet<&str> = f
         .paths
         .iter()
         // `rdkafka::consumer::..` names rdkafka's module, never the crate's `consumer()`.
-        .filter(|&&(a, _)| word(f, a) != "rdkafka")
+        .filter(|&&(a, _)| f.word(a) != "rdkafka")
         .map(|&(_, b)| b)
         .chain(f.renamed.iter().flat_map(|&(a, b)| [a, b]))
         .chain(f.defaults.iter().copied())
-        .map(|w| word(f, w))
+        .map(|w| f.word(w))
         .chain(f.self_fns.iter().map(String::as_str))
         .chain(f.local_types.iter().map(String::as_str))
         // A string names a function by the first file defining it (the closure's rule).

@@ -247,7 +247,7 @@ struct Header {
 }
 
 impl Facts {
-    fn word(&self, n: u32) -> &str {
+    pub(crate) fn word(&self, n: u32) -> &str {
         self.words.get(n as usize).map_or("", String::as_str)
     }
 
